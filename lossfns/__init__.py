@@ -1,0 +1,60 @@
+"""lossfns: the companion package of the course book "Loss Functions in TensorFlow".
+
+NumPy reference implementations of the Keras losses and their analytic
+gradients, input checks with clear errors, an MNIST loader that works offline,
+and the book's plotting helpers. Importing it has no side effects and does not
+import TensorFlow.
+"""
+
+from .book import glue
+from .data import load_mnist, read_mnist_npz
+from .gradients import (
+    binary_crossentropy_gradient,
+    categorical_crossentropy_gradient,
+    mean_absolute_error_gradient,
+    mean_squared_error_gradient,
+    root_mean_squared_error_gradient,
+    sparse_categorical_crossentropy_gradient,
+)
+from .losses import (
+    EPSILON,
+    binary_crossentropy,
+    categorical_crossentropy,
+    log_softmax,
+    mean_absolute_error,
+    mean_squared_error,
+    root_mean_squared_error,
+    softmax,
+    sparse_categorical_crossentropy,
+)
+from .plots import LossCurve, loss_curve, plot_history, plot_loss_and_gradient, use_book_style
+from .reproducibility import make_reproducible
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EPSILON",
+    "LossCurve",
+    "binary_crossentropy",
+    "binary_crossentropy_gradient",
+    "categorical_crossentropy",
+    "categorical_crossentropy_gradient",
+    "glue",
+    "load_mnist",
+    "log_softmax",
+    "loss_curve",
+    "make_reproducible",
+    "mean_absolute_error",
+    "mean_absolute_error_gradient",
+    "mean_squared_error",
+    "mean_squared_error_gradient",
+    "plot_history",
+    "plot_loss_and_gradient",
+    "read_mnist_npz",
+    "root_mean_squared_error",
+    "root_mean_squared_error_gradient",
+    "softmax",
+    "sparse_categorical_crossentropy",
+    "sparse_categorical_crossentropy_gradient",
+    "use_book_style",
+]

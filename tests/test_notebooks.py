@@ -1,0 +1,77 @@
+"""The chapters as files: every code cell executed in order, so nbval checks all of them."""
+
+import json
+import re
+
+import pytest
+from nbval.plugin import get_sanitize_patterns
+from notebook_env import REPO_ROOT, chapter_notebooks
+
+NOTEBOOKS = chapter_notebooks()
+TF_LOG_NOISE = re.compile(r"cpu_feature_guard|oneDNN custom operations|cuda|Unable to register|absl")
+MACHINE_NOISE = re.compile(r"0x[0-9a-f]{8,}|/tmp/|/root/|/home/|\d+ms/step")
+INSTALL_LINE = re.compile(r'%pip install --quiet "lossfns @ git\+https://github\.com/[^"]+"')
+
+
+def code_cells(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [c for c in cells if c["cell_type"] == "code"]
+
+
+def test_there_are_chapters():
+    assert len(NOTEBOOKS) >= 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_code_cell_ran_once_in_order(path):
+    counts = [cell["execution_count"] for cell in code_cells(path)]
+    assert None not in counts, f"{path.name}: a code cell was never executed; nbval would skip it"
+    assert counts == list(range(1, len(counts) + 1)), f"{path.name}: run it top to bottom"
+    for number, cell in enumerate(code_cells(path), 1):
+        assert "".join(cell["source"]).strip(), f"{path.name}: code cell {number} is empty"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_stray_errors_or_noise_in_stored_outputs(path):
+    for number, cell in enumerate(code_cells(path), 1):
+        tags = cell.get("metadata", {}).get("tags", [])
+        for output in cell["outputs"]:
+            if output["output_type"] == "error":
+                assert "raises-exception" in tags, f"{path.name} cell {number}: stored error"
+            text = "".join(output.get("text", ""))
+            text += "".join(output.get("data", {}).get("text/plain", ""))
+            assert not TF_LOG_NOISE.search(text), f"{path.name} cell {number}: TensorFlow log"
+            assert not MACHINE_NOISE.search(text), f"{path.name} cell {number}: machine noise"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_ignored_outputs_are_followed_by_an_assert(path):
+    cells = code_cells(path)
+    for number, cell in enumerate(cells, 1):
+        if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+            following = "".join(cells[number]["source"]) if number < len(cells) else ""
+            assert "assert" in following, f"{path.name} cell {number}: ignored, never checked"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_cell_installs_lossfns_quietly_for_colab(path):
+    first = code_cells(path)[0]
+    source = "".join(first["source"])
+    assert "import lossfns" in source and INSTALL_LINE.search(source), source
+    assert "remove-cell" in first["metadata"].get("tags", [])
+    assert first["outputs"] == [], "the install cell must print nothing when lossfns is installed"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_title_per_chapter(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    titles = [line for c in cells if c["cell_type"] == "markdown"
+              for line in "".join(c["source"]).splitlines() if re.match(r"# \S", line)]
+    assert len(titles) == 1, titles
+
+
+def test_every_sanitize_rule_is_read_by_nbval():
+    text = (REPO_ROOT / "tests" / "sanitize.cfg").read_text()
+    assert "\r" not in text
+    written = len(re.findall(r"^regex: ", text, flags=re.MULTILINE))
+    assert written == len(get_sanitize_patterns(text)) > 0

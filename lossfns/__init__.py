@@ -29,16 +29,34 @@ from .losses import (
 )
 from .plots import LossCurve, loss_curve, plot_history, plot_loss_and_gradient, use_book_style
 from .reproducibility import make_reproducible
+from .selfcheck import (
+    SelfCheckFailed,
+    check_categorical_crossentropy,
+    check_log_softmax,
+    check_mean_absolute_error,
+    check_mean_absolute_error_gradient,
+    check_mean_squared_error,
+    check_mean_squared_error_gradient,
+    check_softmax_crossentropy_gradient,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "EPSILON",
     "LossCurve",
+    "SelfCheckFailed",
     "binary_crossentropy",
     "binary_crossentropy_gradient",
     "categorical_crossentropy",
     "categorical_crossentropy_gradient",
+    "check_categorical_crossentropy",
+    "check_log_softmax",
+    "check_mean_absolute_error",
+    "check_mean_absolute_error_gradient",
+    "check_mean_squared_error",
+    "check_mean_squared_error_gradient",
+    "check_softmax_crossentropy_gradient",
     "glue",
     "load_mnist",
     "log_softmax",

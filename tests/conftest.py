@@ -1,8 +1,29 @@
-"""Shared test set-up: notebooks under nbval run in the book's notebook environment."""
+"""Shared test set-up: the notebook environment for nbval, and one build of the book."""
 
 import os
+import subprocess
+import sys
 
-from notebook_env import NOTEBOOK_ENV
+import pytest
+
+from notebook_env import NOTEBOOK_ENV, REPO_ROOT
 
 # nbval starts each kernel from this process, so the kernel inherits these.
 os.environ.update(NOTEBOOK_ENV)
+
+# The jupyter-book command line, run with this interpreter (no reliance on PATH).
+JUPYTER_BOOK = "import sys; from jupyter_book.cli.main import main; sys.exit(main())"
+
+
+def build_book(output, *extra):
+    """Build the book from its stored outputs into ``output``; warnings are errors."""
+    command = [sys.executable, "-c", JUPYTER_BOOK, "build", str(REPO_ROOT),
+               "--path-output", str(output), "-W", "-n", "--keep-going", *extra]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
+    return result, output / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """``(CompletedProcess, html_folder)`` of one build of the default book."""
+    return build_book(tmp_path_factory.mktemp("book"))

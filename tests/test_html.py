@@ -1,0 +1,177 @@
+"""The built HTML as readers get it: every link resolves, and every page renders in a real
+browser (Debian's Chromium driven by Playwright), offline, from 127.0.0.1."""
+
+import functools
+import html.parser
+import http.server
+import pathlib
+import threading
+import urllib.parse
+
+import pytest
+
+from notebook_env import REPO_ROOT
+
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+SCREENSHOTS = REPO_ROOT / "_build" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class _LinkCollector(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name"):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        for key in ("href", "src"):
+            if attrs.get(key) and not (tag == "link" and attrs.get("rel") == "preconnect"):
+                self.links.append(attrs[key])
+
+
+@functools.cache
+def _parse(page):
+    collector = _LinkCollector()
+    collector.feed(page.read_text(encoding="utf-8"))
+    return collector
+
+
+def _pages(html_root):
+    return sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts)
+
+
+def test_every_internal_link_and_anchor_resolves(built_book):
+    _, html_root = built_book
+    broken = []
+    for page in _pages(html_root):
+        for link in _parse(page).links:
+            parts = urllib.parse.urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                continue  # external: checked by nobody offline, on purpose
+            target = page if not parts.path else (page.parent / urllib.parse.unquote(parts.path))
+            target = target.resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(html_root)}: {link} (no such file)")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in _parse(target).ids:
+                broken.append(f"{page.relative_to(html_root)}: {link} (no such anchor)")
+    assert not broken, "\n".join(broken[:40])
+
+
+@pytest.fixture(scope="module")
+def served_book(built_book):
+    _, html_root = built_book
+    handler = functools.partial(_QuietHandler, directory=str(html_root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", html_root
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("The browser test needs Debian's Chromium at /usr/bin/chromium: "
+                    "run `apt-get install chromium` (as root), or see README.md, then re-run.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _visit(browser, url, color_scheme="light"):
+    """Load ``url``; return the page and what it logged, requested and weighed."""
+    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    report = {"console_errors": [], "external_requests": [], "bytes": 0}
+    page.on("console", lambda m: m.type == "error" and report["console_errors"].append(m.text))
+    page.on("pageerror", lambda error: report["console_errors"].append(str(error)))
+
+    def on_request(request):
+        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            report["external_requests"].append(request.url)
+
+    def on_response(response):
+        if response.status >= 400:
+            report["console_errors"].append(f"HTTP {response.status} for {response.url}")
+        try:
+            report["bytes"] += len(response.body())
+        except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
+            pass
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+    report["status"] = page.goto(url, wait_until="networkidle").status
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    page.wait_for_load_state("networkidle")
+    return context, page, report
+
+
+PAGE_CHECK = """() => {
+  const text = document.querySelector('main').innerText;
+  const images = [...document.querySelectorAll('main img')];
+  return {
+    rawMath: (text.match(/\\$\\$|\\\\\\[|\\\\begin\\{/g) || []).length,
+    displayMath: document.querySelectorAll('main div.math').length,
+    typesetDisplay: document.querySelectorAll('main div.math mjx-container').length,
+    undecoded: images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
+    noAlt: images.filter(i => !(i.alt || '').trim() || /\\.(png|jpe?g|svg)$/.test(i.alt)).map(i => i.src),
+  };
+}"""
+
+
+def test_every_page_renders_offline_in_a_browser(browser, served_book):
+    base, html_root = served_book
+    problems, weights = [], {}
+    for path in _pages(html_root):
+        relative = path.relative_to(html_root).as_posix()
+        if relative in ("search.html", "genindex.html"):
+            continue
+        context, page, report = _visit(browser, f"{base}/{relative}")
+        found = page.evaluate(PAGE_CHECK)
+        context.close()
+        weights[relative] = report["bytes"]
+        for key, label in [("undecoded", "image not decoded"), ("noAlt", "image without alt text")]:
+            problems += [f"{relative}: {label}: {src}" for src in found[key]]
+        if found["rawMath"]:
+            problems.append(f"{relative}: {found['rawMath']} raw LaTeX delimiters left in the text")
+        if found["typesetDisplay"] != found["displayMath"]:
+            problems.append(f"{relative}: {found['typesetDisplay']} of {found['displayMath']} "
+                            "display formulas typeset")
+        problems += [f"{relative}: console error: {e}" for e in report["console_errors"]]
+        problems += [f"{relative}: request leaves the machine: {u}" for u in report["external_requests"]]
+    print("\nPage weight (HTML + everything it loaded):")
+    for relative, size in weights.items():
+        print(f"  {relative}: {size / 1e6:.2f} MB")
+    assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshots_of_two_chapters_for_review(browser, served_book, theme):
+    base, _ = served_book
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for chapter in ["01_what_are_loss_functions", "04_categorical_crossentropy"]:
+        context, page, report = _visit(browser, f"{base}/chapters/{chapter}.html", color_scheme=theme)
+        assert report["status"] == 200, f"{chapter}: HTTP {report['status']}"
+        page.evaluate(f"() => document.documentElement.dataset.theme = '{theme}'")
+        assert page.evaluate("() => document.documentElement.dataset.theme") == theme
+        figure = page.locator("main .cell_output img").first
+        if figure.count():
+            figure.scroll_into_view_if_needed()
+        target = SCREENSHOTS / f"{chapter}-{theme}.png"
+        page.screenshot(path=str(target))
+        context.close()
+        assert target.stat().st_size > 10_000

@@ -1,6 +1,7 @@
 """The built HTML as readers get it: every link resolves, and every page renders in a real
 browser (Debian's Chromium driven by Playwright), offline, from 127.0.0.1."""
 
+import contextlib
 import functools
 import html.parser
 import http.server
@@ -107,10 +108,9 @@ def _visit(browser, url, color_scheme="light"):
     def on_response(response):
         if response.status >= 400:
             report["console_errors"].append(f"HTTP {response.status} for {response.url}")
-        try:
+        # Redirects and aborted requests have no body to weigh.
+        with contextlib.suppress(Exception):
             report["bytes"] += len(response.body())
-        except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
-            pass
 
     page.on("request", on_request)
     page.on("response", on_response)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from nbval.plugin import get_sanitize_patterns
+
 from notebook_env import REPO_ROOT, chapter_notebooks
 
 NOTEBOOKS = chapter_notebooks()

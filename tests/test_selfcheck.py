@@ -77,9 +77,9 @@ def test_a_correct_solution_passes(check, solution, capsys):
 
 @pytest.mark.parametrize("check, mistake, hint", WRONG, ids=lambda x: getattr(x, "__name__", x))
 def test_a_typical_mistake_fails_with_its_hint(check, mistake, hint, capsys):
-    with pytest.raises(selfcheck.SelfCheckFailed, match=re.escape(hint)) as failure:
-        with np.errstate(all="ignore"):
-            check(mistake)
+    failing = pytest.raises(selfcheck.SelfCheckFailed, match=re.escape(hint))
+    with failing as failure, np.errstate(all="ignore"):
+        check(mistake)
     message = str(failure.value) + capsys.readouterr().out
     assert "case '" in message
     # No reference value leaks: the message holds no number with a decimal point.

@@ -5,6 +5,7 @@ import contextlib
 import functools
 import html.parser
 import http.server
+import os
 import pathlib
 import threading
 import urllib.parse
@@ -13,7 +14,8 @@ import pytest
 
 from notebook_env import REPO_ROOT
 
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
+# Debian's Chromium by default; BOOK_CHROMIUM names another Chromium-based browser binary.
+CHROMIUM = pathlib.Path(os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = REPO_ROOT / "_build" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -83,8 +85,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail("The browser test needs Debian's Chromium at /usr/bin/chromium: "
-                    "run `apt-get install chromium` (as root), or see README.md, then re-run.")
+        pytest.fail(f"The browser test needs Chromium at {CHROMIUM}: run `apt-get install "
+                    "chromium` (as root), or set BOOK_CHROMIUM to a Chromium or Chrome binary; "
+                    "see README.md.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -32,6 +32,7 @@ from .reproducibility import make_reproducible
 from .selfcheck import (
     SelfCheckFailed,
     check_categorical_crossentropy,
+    check_line_fit_gradient,
     check_log_softmax,
     check_mean_absolute_error,
     check_mean_absolute_error_gradient,
@@ -51,6 +52,7 @@ __all__ = [
     "categorical_crossentropy",
     "categorical_crossentropy_gradient",
     "check_categorical_crossentropy",
+    "check_line_fit_gradient",
     "check_log_softmax",
     "check_mean_absolute_error",
     "check_mean_absolute_error_gradient",

@@ -21,18 +21,19 @@ def glue(name, value):
 
     Returns
     -------
-    The stored value (a Python ``int``, ``float`` or ``str``).
+    None
+        Nothing, so that a cell ending in ``glue(...)`` displays nothing.
     """
     value = _plain_scalar(name, value)
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
-        return value
+        return
     myst_glue(name, value, display=False)
-    return value
 
 
 def _plain_scalar(name, value):
+    """``value`` as a Python ``int``, ``float`` or ``str``; arrays and other types refused."""
     if isinstance(value, str):
         return value
     if hasattr(value, "numpy"):

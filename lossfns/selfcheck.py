@@ -50,10 +50,10 @@ def _logit_cases(extreme=True):
     return cases
 
 
-def _diagnose(got, expected, args):
+def _diagnose(got, expected, args, width):
     """Name the property in which ``got`` differs from ``expected`` (never the values)."""
     if got.shape != expected.shape:
-        if expected.ndim < args[-1].ndim:
+        if expected.ndim < np.ndim(args[-1]):
             return (f"your result has shape {got.shape}, but one loss per sample means shape "
                     f"{expected.shape}. Reduce over the last axis only (axis=-1), not the batch.")
         return (f"your result has shape {got.shape}, but it needs one entry per input value: "
@@ -63,7 +63,10 @@ def _diagnose(got, expected, args):
                 "subtract the maximum logit before exponentiating (log-sum-exp).")
     if np.allclose(got, -expected, rtol=1e-5, atol=1e-8) and not np.allclose(expected, 0):
         return "your result has the wrong sign everywhere. Check the sign of the error or the log."
-    width = args[-1].shape[-1]
+    if np.allclose(got, expected * 2, rtol=1e-5, atol=1e-8):
+        return "your result is twice the right size. Check the constant factors."
+    if np.allclose(got, expected / 2, rtol=1e-5, atol=1e-8):
+        return "your result is half the right size. Did you drop the 2 that the square brings down?"
     if width > 1 and np.allclose(got, expected * width, rtol=1e-5, atol=1e-8):
         return f"your result is {width} times too large: it looks like a sum where a mean belongs."
     if width > 1 and np.allclose(got, expected / width, rtol=1e-5, atol=1e-8):
@@ -71,17 +74,17 @@ def _diagnose(got, expected, args):
     return "the shape is right but the values are not. Re-derive the formula and compare term by term."
 
 
-def _run_check(title, student_fn, reference_fn, cases):
+def _run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-1].shape[-1]):
     for label, args in cases:
         try:
-            got = np.asarray(student_fn(*[a.copy() for a in args]), dtype=np.float64)
+            got = np.asarray(student_fn(*[np.copy(a) for a in args]), dtype=np.float64)
         except Exception as error:  # noqa: BLE001 - any failure is reported as a hint
             raise SelfCheckFailed(
                 f"{title}: case '{label}': your function raised {type(error).__name__}: {error}"
             ) from None
         expected = np.asarray(reference_fn(*args), dtype=np.float64)
         if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-5, atol=1e-8):
-            raise SelfCheckFailed(f"{title}: case '{label}': {_diagnose(got, expected, args)}")
+            raise SelfCheckFailed(f"{title}: case '{label}': {_diagnose(got, expected, args, width(args))}")
     print(f"{title}: passed all {len(cases)} cases.")
 
 
@@ -131,3 +134,26 @@ def check_softmax_crossentropy_gradient(student_fn):
         return gradients.categorical_crossentropy_gradient(y_true, logits, from_logits=True)
 
     _run_check("softmax_crossentropy_gradient", student_fn, reference, _logit_cases())
+
+
+def _line_fit_cases():
+    rng = np.random.default_rng(20260614)
+    cases = []
+    for size, w, b in [(8, 1.0, 0.0), (30, -2.0, 2.0), (5, 3.0, -1.0)]:
+        x = rng.uniform(-2.0, 2.0, size=size)
+        y = 2.0 * x - 1.0 + rng.normal(0.0, 0.5, size=size)
+        cases.append((f"{size} points, w = {w:g}, b = {b:g}", (x, y, w, b)))
+    return cases
+
+
+def check_line_fit_gradient(student_fn):
+    """Check ``student_fn(x, y, w, b)`` returning :math:`(\\partial J/\\partial w, \\partial J/\\partial b)`
+    for :math:`J = \\frac{1}{N}\\sum_i (w x_i + b - y_i)^2`: :math:`\\frac{2}{N}\\sum_i r_i x_i` and
+    :math:`\\frac{2}{N}\\sum_i r_i` with the residuals :math:`r_i = w x_i + b - y_i`."""
+
+    def reference(x, y, w, b):
+        residuals = w * x + b - y
+        return np.array([2 * np.mean(residuals * x), 2 * np.mean(residuals)])
+
+    _run_check("line_fit_gradient", student_fn, reference, _line_fit_cases(),
+               width=lambda args: args[0].size)

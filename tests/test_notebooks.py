@@ -39,6 +39,9 @@ def test_no_stray_errors_or_noise_in_stored_outputs(path):
         for output in cell["outputs"]:
             if output["output_type"] == "error":
                 assert "raises-exception" in tags, f"{path.name} cell {number}: stored error"
+                # Readers see the traceback in the HTML: no local paths (use %xmode Minimal).
+                traceback = "\n".join(output.get("traceback", []))
+                assert not MACHINE_NOISE.search(traceback), f"{path.name} cell {number}: paths"
             text = "".join(output.get("text", ""))
             text += "".join(output.get("data", {}).get("text/plain", ""))
             assert not TF_LOG_NOISE.search(text), f"{path.name} cell {number}: TensorFlow log"

@@ -35,7 +35,13 @@ def correct_softmax_gradient(y_true, logits):
     return np.exp(correct_log_softmax(logits)) - y_true
 
 
+def correct_line_gradient(x, y, w, b):
+    residuals = w * x + b - y
+    return 2 * np.mean(residuals * x), 2 * np.mean(residuals)
+
+
 CORRECT = [
+    (selfcheck.check_line_fit_gradient, correct_line_gradient),
     (selfcheck.check_mean_absolute_error, correct_mae),
     (selfcheck.check_mean_absolute_error_gradient,
      lambda t, p: np.sign(p - t) / t.shape[-1]),
@@ -47,6 +53,14 @@ CORRECT = [
 ]
 
 WRONG = [
+    (selfcheck.check_line_fit_gradient,
+     lambda x, y, w, b: np.array(correct_line_gradient(x, y, w, b)) / 2, "drop the 2"),
+    (selfcheck.check_line_fit_gradient,
+     lambda x, y, w, b: np.array(correct_line_gradient(x, y, w, b)) * x.size, "sum where a mean"),
+    (selfcheck.check_line_fit_gradient,
+     lambda x, y, w, b: -np.array(correct_line_gradient(x, y, w, b)), "wrong sign"),
+    (selfcheck.check_line_fit_gradient, lambda x, y, w, b: correct_line_gradient(x, y, w, b)[0],
+     "shape ()"),
     (selfcheck.check_mean_absolute_error, lambda t, p: np.sum(np.abs(t - p), axis=-1),
      "sum where a mean belongs"),
     (selfcheck.check_mean_absolute_error, lambda t, p: np.mean(np.abs(t - p)), "shape ()"),

@@ -1,7 +1,6 @@
 """The built HTML as readers get it: every link resolves, and every page renders in a real
 browser (Debian's Chromium driven by Playwright), offline, from 127.0.0.1."""
 
-import contextlib
 import functools
 import html.parser
 import http.server
@@ -100,7 +99,7 @@ def _visit(browser, url, color_scheme="light"):
     """Load ``url``; return the page and what it logged, requested and weighed."""
     context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    report = {"console_errors": [], "external_requests": [], "bytes": 0}
+    report = {"console_errors": [], "external_requests": [], "bytes": 0, "own_bytes": 0}
     page.on("console", lambda m: m.type == "error" and report["console_errors"].append(m.text))
     page.on("pageerror", lambda error: report["console_errors"].append(str(error)))
 
@@ -111,12 +110,16 @@ def _visit(browser, url, color_scheme="light"):
     def on_response(response):
         if response.status >= 400:
             report["console_errors"].append(f"HTTP {response.status} for {response.url}")
-        # Redirects and aborted requests have no body to weigh.
-        with contextlib.suppress(Exception):
-            report["bytes"] += len(response.body())
+
+    def on_finished(request):
+        size = request.sizes()["responseBodySize"]
+        report["bytes"] += size
+        if "/_static/" not in request.url:  # the page's own HTML and figures
+            report["own_bytes"] += size
 
     page.on("request", on_request)
     page.on("response", on_response)
+    page.on("requestfinished", on_finished)
     report["status"] = page.goto(url, wait_until="networkidle").status
     page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
     page.wait_for_load_state("networkidle")
@@ -146,7 +149,7 @@ def test_every_page_renders_offline_in_a_browser(browser, served_book):
         context, page, report = _visit(browser, f"{base}/{relative}")
         found = page.evaluate(PAGE_CHECK)
         context.close()
-        weights[relative] = report["bytes"]
+        weights[relative] = (report["own_bytes"], report["bytes"])
         for key, label in [("undecoded", "image not decoded"), ("noAlt", "image without alt text")]:
             problems += [f"{relative}: {label}: {src}" for src in found[key]]
         if found["rawMath"]:
@@ -156,9 +159,9 @@ def test_every_page_renders_offline_in_a_browser(browser, served_book):
                             "display formulas typeset")
         problems += [f"{relative}: console error: {e}" for e in report["console_errors"]]
         problems += [f"{relative}: request leaves the machine: {u}" for u in report["external_requests"]]
-    print("\nPage weight (HTML + everything it loaded):")
-    for relative, size in weights.items():
-        print(f"  {relative}: {size / 1e6:.2f} MB")
+    print("\nPage weight: the page's HTML and figures / with the theme and MathJax it loaded")
+    for relative, (own, total) in weights.items():
+        print(f"  {relative}: {own / 1e6:.2f} MB / {total / 1e6:.2f} MB")
     assert not problems, "\n".join(problems[:40])
 
 

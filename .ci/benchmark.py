@@ -999,8 +999,9 @@ def mnist_section(result):
             "with only batch size, learning rate and epochs tuned: a smaller batch, and a "
             "learning rate that decays to zero (cosine schedule), which lets this small network "
             "settle above 97.5 % instead of hovering around it. Recipe (b) is the TensorFlow "
-            "beginner quickstart as published. Row (a0), the article's recipe with scaled inputs (chapter 5's scaled model), is there "
-            "for comparison only; the target is about (a) against (b)."
+            "beginner quickstart as published. Row (a0), the article's recipe with scaled "
+            "inputs (chapter 5's scaled model), is there for comparison only; the target is "
+            "about (a) against (b)."
             "\n\n")
     if measured(result) is None:
         return text + not_measured("mnist", result)

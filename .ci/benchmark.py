@@ -39,13 +39,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 import urllib.parse
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "tests"))
+from colab_stand_in import install_url, make_colab_stand_in
 from notebook_env import NOTEBOOK_ENV, chapter_notebooks
 
 SECTIONS = ("chapters", "build", "tests", "colab", "weight", "mnist", "losses")
@@ -190,14 +190,6 @@ def pip_arguments(cell_source):
     if not match:
         raise ValueError("the install cell has no %pip line")
     return shlex.split(match.group(1))
-
-
-def git_url(arguments):
-    """The ``https://...`` repository URL of the ``name @ git+URL`` requirement in ``arguments``."""
-    for argument in arguments:
-        if "git+" in argument:
-            return argument.split("git+", 1)[1]
-    raise ValueError(f"no git+ requirement in {arguments}")
 
 
 def distribution_names(dist_info_names):
@@ -468,36 +460,16 @@ def bench_tests():
 
 
 def colab_stand_in(root):
-    """A venv that sees the book's stack minus lossfns, and git rewriting the repository URL.
+    """The Colab stand-in of tests/colab_stand_in.py, without pip's cache.
 
-    The technique of tests/test_colab.py. Returns ``(python, venv_site, stack, env, arguments)``
-    where ``arguments`` are the install cell's pip arguments.
+    Returns ``(python, venv_site, stack, env, arguments)`` where ``arguments`` are the install
+    cell's pip arguments.
     """
-    venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    stack = root / "stack"
-    stack.mkdir()
-    for entry in pathlib.Path(sysconfig.get_paths()["purelib"]).iterdir():
-        if "lossfns" not in entry.name.lower() and entry.suffix != ".pth":
-            (stack / entry.name).symlink_to(entry)
-    venv_site = pathlib.Path(subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True).stdout.strip())
-    (venv_site / "book_stack.pth").write_text(f"{stack}\n")
-    clone = root / "repository"
-    subprocess.run(["git", "clone", "--quiet", str(REPO_ROOT), str(clone)], check=True)
-    home = root / "home"
-    home.mkdir()
     first_cell = read_first_cell(chapter_notebooks()[0])
     arguments = pip_arguments(first_cell)
-    subprocess.run(["git", "config", "--file", str(home / ".gitconfig"),
-                    f"url.file://{clone}.insteadOf", git_url(arguments)], check=True)
-    env = {**os.environ, "HOME": str(home), "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-           "PIP_NO_CACHE_DIR": "1", "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("PYTHONPATH", None)
-    env.pop("VIRTUAL_ENV", None)
-    return python, venv_site, stack, env, arguments
+    stand_in = make_colab_stand_in(root, install_url(first_cell))
+    env = {**stand_in.env, "PIP_NO_CACHE_DIR": "1"}
+    return stand_in.python, stand_in.venv_site, stand_in.stack, env, arguments
 
 
 def read_first_cell(notebook):

@@ -7,6 +7,7 @@ import importlib.util
 
 import pytest
 
+from colab_stand_in import install_url
 from notebook_env import REPO_ROOT, chapter_notebooks
 
 _SPEC = importlib.util.spec_from_file_location("benchmark", REPO_ROOT / ".ci" / "benchmark.py")
@@ -80,17 +81,18 @@ def test_the_install_cell_is_parsed_into_pip_arguments():
               '    %pip install --quiet "lossfns @ git+https://github.com/org/repo"\n')
     arguments = benchmark.pip_arguments(source)
     assert arguments == ["install", "--quiet", "lossfns @ git+https://github.com/org/repo"]
-    assert benchmark.git_url(arguments) == "https://github.com/org/repo"
+    assert install_url(source) == "https://github.com/org/repo"
     with pytest.raises(ValueError, match="%pip"):
         benchmark.pip_arguments("import lossfns")
     with pytest.raises(ValueError, match="git"):
-        benchmark.git_url(["install", "lossfns"])
+        install_url('%pip install "lossfns"')
 
 
 def test_every_chapter_has_an_install_cell_the_benchmark_can_read():
     for notebook in chapter_notebooks():
-        arguments = benchmark.pip_arguments(benchmark.read_first_cell(notebook))
-        assert benchmark.git_url(arguments).startswith("https://github.com/"), notebook.name
+        source = benchmark.read_first_cell(notebook)
+        assert benchmark.pip_arguments(source)[0] == "install", notebook.name
+        assert install_url(source).startswith("https://github.com/"), notebook.name
 
 
 def test_install_changes_from_dist_info_names():

@@ -8,18 +8,14 @@ install cell is served from a local clone of this repository through git's
 
 import json
 import os
-import pathlib
-import re
 import shutil
 import subprocess
-import sys
-import sysconfig
 
 import pytest
 
-from notebook_env import NOTEBOOK_ENV, REPO_ROOT, chapter_notebooks
+from colab_stand_in import install_url, make_colab_stand_in
+from notebook_env import NOTEBOOK_ENV, chapter_notebooks
 
-INSTALL_URL = re.compile(r'lossfns @ git\+(https://github\.com/[^"]+)"')
 EXECUTE = """
 import sys, nbformat
 from nbclient import NotebookClient
@@ -38,43 +34,13 @@ def _is_lossfns(name):
 
 @pytest.fixture(scope="module")
 def colab_like(tmp_path_factory):
-    """A venv whose sys.path holds this interpreter's packages minus lossfns, and a git HOME."""
+    """``(python, venv_site, env, root)`` of a Colab stand-in for the chapters' install URL."""
     root = tmp_path_factory.mktemp("colab")
-    venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    # A mirror of site-packages without lossfns; .pth files listed there are not executed,
-    # so the editable install of lossfns stays invisible.
-    stack = root / "stack"
-    stack.mkdir()
-    site_packages = pathlib.Path(sysconfig.get_paths()["purelib"])
-    for entry in site_packages.iterdir():
-        if not _is_lossfns(entry.name) and entry.suffix != ".pth":
-            (stack / entry.name).symlink_to(entry)
-    venv_site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               check=True, capture_output=True, text=True).stdout.strip()
-    pathlib.Path(venv_site, "book_stack.pth").write_text(f"{stack}\n")
-
-    clone = root / "repository"
-    subprocess.run(["git", "clone", "--quiet", str(REPO_ROOT), str(clone)], check=True)
-    home = root / "home"
-    home.mkdir()
     first_cell = json.loads(chapter_notebooks()[0].read_text(encoding="utf-8"))["cells"][0]
-    url = INSTALL_URL.search("".join(first_cell["source"]))
-    subprocess.run(["git", "config", "--file", str(home / ".gitconfig"),
-                    f"url.file://{clone}.insteadOf", url.group(1)], check=True)
-    env = {
-        **os.environ,
-        **NOTEBOOK_ENV,
-        "HOME": str(home),
-        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
-        "JUPYTER_PATH": str(root / "jupyter"),
-        "JUPYTER_DATA_DIR": str(root / "jupyter"),
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-    }
-    env.pop("PYTHONPATH", None)
-    env.pop("VIRTUAL_ENV", None)
-    return python, pathlib.Path(venv_site), env, root
+    stand_in = make_colab_stand_in(root, install_url("".join(first_cell["source"])))
+    env = {**stand_in.env, **NOTEBOOK_ENV,
+           "JUPYTER_PATH": str(root / "jupyter"), "JUPYTER_DATA_DIR": str(root / "jupyter")}
+    return stand_in.python, stand_in.venv_site, env, root
 
 
 def _run(command, env, **kwargs):

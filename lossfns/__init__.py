@@ -6,7 +6,7 @@ and the book's plotting helpers. Importing it has no side effects and does not
 import TensorFlow.
 """
 
-from .book import glue
+from .book import expect_error, glue, import_tensorflow_quietly
 from .data import load_mnist, read_mnist_npz
 from .gradients import (
     binary_crossentropy_gradient,
@@ -59,7 +59,9 @@ __all__ = [
     "check_mean_squared_error",
     "check_mean_squared_error_gradient",
     "check_softmax_crossentropy_gradient",
+    "expect_error",
     "glue",
+    "import_tensorflow_quietly",
     "load_mnist",
     "log_softmax",
     "loss_curve",

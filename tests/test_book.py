@@ -1,5 +1,9 @@
 """lossfns.book: glue that works in the book and outside it."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -32,3 +36,44 @@ def test_glue_refuses_arrays():
 def test_glue_refuses_non_numbers(value):
     with pytest.raises(TypeError, match="glue 'key'"):
         lossfns.glue("key", value)
+
+
+def test_glue_keeps_six_significant_digits():
+    assert _plain_scalar("key", np.float32(0.28768208)) == 0.287682
+    assert _plain_scalar("key", 16.118095651) == 16.1181
+    assert _plain_scalar("key", 0.0) == 0.0
+
+
+def test_expect_error_prints_the_error_and_carries_on(capsys):
+    with lossfns.expect_error(ValueError):
+        lossfns.mean_absolute_error([1.0, 0.0, 2.0], [2.0, 3.0])
+    printed = capsys.readouterr().out
+    assert printed.startswith("ValueError: y_true has shape (3,) but y_pred has shape (2,)")
+
+
+def test_expect_error_fails_when_nothing_goes_wrong():
+    with pytest.raises(AssertionError, match="expected KeyError or ValueError"):
+        with lossfns.expect_error(KeyError, ValueError):
+            pass
+
+
+def test_expect_error_lets_other_errors_through():
+    with pytest.raises(ZeroDivisionError):
+        with lossfns.expect_error(ValueError):
+            1 / 0
+
+
+@pytest.mark.parametrize("error_types", [(), ("ValueError",), (int,)])
+def test_expect_error_needs_exception_classes(error_types):
+    with pytest.raises(ValueError, match="error_types"):
+        with lossfns.expect_error(*error_types):
+            pass
+
+
+def test_tensorflow_imports_without_log_lines():
+    # A fresh interpreter, as a notebook kernel is, with no log level set by the test suite.
+    code = "import lossfns; lossfns.import_tensorflow_quietly(); import keras, tensorflow"
+    env = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, check=True)
+    assert result.stderr == ""

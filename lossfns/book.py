@@ -89,7 +89,7 @@ def expect_error(*error_types):
         raise ValueError("error_types: name at least one exception class, e.g. ValueError")
     for error_type in error_types:
         if not (isinstance(error_type, type) and issubclass(error_type, BaseException)):
-            raise ValueError(f"error_types: {error_type!r} is not an exception class")
+            raise TypeError(f"error_types: {error_type!r} is not an exception class")
     try:
         yield
     except error_types as error:

@@ -1,9 +1,11 @@
-"""A stand-in for a fresh Colab runtime, shared by tests/test_colab.py and .ci/benchmark.py.
+"""A stand-in for a fresh Colab runtime, shared by tests/test_colab.py, tests/test_colab_runtime.py
+and .ci/benchmark.py.
 
-A virtual environment whose ``sys.path`` holds this interpreter's packages (TensorFlow,
-NumPy, matplotlib, ipykernel, ...) minus ``lossfns``, a local clone of this repository, and a
-throwaway HOME whose git configuration rewrites the repository URL of the chapters' install
-cell to that clone (``url.<local>.insteadOf``).
+A virtual environment whose ``sys.path`` holds a stack of packages (TensorFlow, NumPy,
+matplotlib, ipykernel, ...) minus ``lossfns``: by default this interpreter's own, or those of a
+Python 3.13 environment built from Colab's published versions (``colab_runtime.py``). Beside
+it, a local clone of this repository and a throwaway HOME whose git configuration rewrites the
+repository URL of the chapters' install cell to that clone (``url.<local>.insteadOf``).
 """
 
 import dataclasses
@@ -41,7 +43,7 @@ def _is_lossfns(name):
     return "lossfns" in name.lower()
 
 
-def make_colab_stand_in(root, url):
+def make_colab_stand_in(root, url, python=sys.executable, site_packages=None):
     """Build the stand-in under ``root``, with git serving ``url`` from a clone of this repo.
 
     Parameters
@@ -50,15 +52,21 @@ def make_colab_stand_in(root, url):
         An empty folder.
     url : str
         The repository URL the install cell names (see ``install_url``).
+    python : str or pathlib.Path
+        The interpreter the virtual environment is made from.
+    site_packages : pathlib.Path or None
+        The stack the environment sees; by default this interpreter's ``site-packages``. It
+        must belong to an interpreter of the same Python version as ``python``.
     """
     venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(python), "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     # A mirror of site-packages without lossfns; .pth files listed there are not executed,
     # so the editable install of lossfns stays invisible.
     stack = root / "stack"
     stack.mkdir()
-    for entry in pathlib.Path(sysconfig.get_paths()["purelib"]).iterdir():
+    site_packages = site_packages or pathlib.Path(sysconfig.get_paths()["purelib"])
+    for entry in pathlib.Path(site_packages).iterdir():
         if not _is_lossfns(entry.name) and entry.suffix != ".pth":
             (stack / entry.name).symlink_to(entry)
     venv_site = pathlib.Path(subprocess.run(

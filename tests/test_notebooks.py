@@ -11,6 +11,8 @@ from notebook_env import REPO_ROOT, chapter_notebooks
 NOTEBOOKS = chapter_notebooks()
 TF_LOG_NOISE = re.compile(r"cpu_feature_guard|oneDNN custom operations|cuda|Unable to register|absl")
 MACHINE_NOISE = re.compile(r"0x[0-9a-f]{8,}|/tmp/|/root/|/home/|\d+ms/step")
+# Characters of code that the book's HTML column shows; longer lines scroll and hide their end.
+CODE_WIDTH = 80
 INSTALL_LINE = re.compile(r'%pip install --quiet "lossfns @ git\+https://github\.com/[^"]+"')
 
 
@@ -79,3 +81,13 @@ def test_every_sanitize_rule_is_read_by_nbval():
     assert "\r" not in text
     written = len(re.findall(r"^regex: ", text, flags=re.MULTILINE))
     assert written == len(get_sanitize_patterns(text)) > 0
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_that_readers_see_fits_the_page(path):
+    for number, cell in enumerate(code_cells(path), 1):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "remove-cell" in tags or "remove-input" in tags:
+            continue
+        too_long = [line for line in "".join(cell["source"]).splitlines() if len(line) > CODE_WIDTH]
+        assert not too_long, f"{path.name} code cell {number}: wider than {CODE_WIDTH}: {too_long}"

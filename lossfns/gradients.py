@@ -69,7 +69,7 @@ def categorical_crossentropy_gradient(
 
     With smoothed targets :math:`t = y(1-s) + s/K`, from logits:
 
-    .. math:: \frac{\partial L}{\partial z_j} = \sigma(z)_j \sum_k t_k - t_j
+    .. math:: \frac{\partial L}{\partial z_j} = \operatorname{softmax}(z)_j \sum_k t_k - t_j
 
     (``softmax - one_hot`` when the targets sum to 1; bounded by 1 in size).
     TensorFlow's tape returns ``softmax - t`` even when they do not sum to 1,
@@ -105,7 +105,7 @@ def categorical_crossentropy_gradient(
 def sparse_categorical_crossentropy_gradient(y_true, y_pred, from_logits=False, axis=-1):
     r"""Gradient of :func:`lossfns.losses.sparse_categorical_crossentropy`.
 
-    From logits: :math:`\sigma(z)_j - [j = y]`. From probabilities, with
+    From logits: :math:`\operatorname{softmax}(z)_j - [j = y]`. From probabilities, with
     :math:`q = \operatorname{clip}(p, \epsilon, 1-\epsilon)`, :math:`Q = \sum_k q_k`
     and the clip mask :math:`m_j = [\epsilon \le p_j \le 1-\epsilon]`:
 

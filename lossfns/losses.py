@@ -38,7 +38,7 @@ EPSILON = 1e-7
 def log_softmax(logits, axis=-1):
     r"""Logarithm of the softmax, computed stably.
 
-    .. math:: \log\sigma(z)_k = (z_k - m) - \log\sum_j e^{z_j - m},
+    .. math:: \log\operatorname{softmax}(z)_k = (z_k - m) - \log\sum_j e^{z_j - m},
               \quad m = \max_j z_j
 
     Subtracting the maximum keeps every exponent ``<= 0``, so nothing
@@ -63,7 +63,7 @@ def log_softmax(logits, axis=-1):
 
 
 def softmax(logits, axis=-1):
-    r"""Softmax along ``axis``: :math:`\sigma(z)_k = e^{z_k - m} / \sum_j e^{z_j - m}`.
+    r"""Softmax along ``axis``: :math:`\operatorname{softmax}(z)_k = e^{z_k - m} / \sum_j e^{z_j - m}`.
 
     ``m = max_j z_j`` is subtracted for stability (it cancels mathematically).
     Computed as ``exp(log_softmax(logits, axis))``; same shape as ``logits``.
@@ -114,7 +114,7 @@ def categorical_crossentropy(
     With ``K`` classes along ``axis`` and smoothing ``s``, the targets become
     :math:`t = y(1 - s) + s/K`. Then, from logits ``z``,
 
-    .. math:: L = -\sum_k t_k \log\sigma(z)_k   \quad (\text{stable log-softmax}),
+    .. math:: L = -\sum_k t_k \log\operatorname{softmax}(z)_k   \quad (\text{stable log-softmax}),
 
     and from probabilities ``p`` (renormalised, then clipped, like Keras)
 
@@ -145,7 +145,7 @@ def categorical_crossentropy(
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     r"""Cross-entropy with integer labels, as ``keras.losses.sparse_categorical_crossentropy``.
 
-    For label ``y`` and logits ``z``: :math:`L = -\log\sigma(z)_y`.
+    For label ``y`` and logits ``z``: :math:`L = -\log\operatorname{softmax}(z)_y`.
     From probabilities Keras clips first and uses :math:`\log q` as logits,
     so the renormalisation happens AFTER the clip (unlike the categorical loss):
 

@@ -19,10 +19,12 @@ opening directive by a marker and removes everything from the marker through its
 ``{solution-end}``.
 
 The pages of that build must not lead back to the solutions either, so the extension also
-points each chapter's Colab button at the student edition (``student/<chapter>.ipynb``), and
 replaces the chapter notebooks that the download button serves (``_sources/``) by their student
 editions; the temporary configuration turns off the "suggest edit" button, which opens the
-chapter's source on GitHub. The default build does not load the extension and is unchanged.
+chapter's source on GitHub. Each chapter's Colab button opens the student edition
+(``student/<chapter>.ipynb``) there, and the Colab edition (``colab/<chapter>.ipynb``) in the
+default build: ``sphinx_fixes.py``, loaded by both builds, sets it. The default build does not
+load this extension.
 """
 
 import argparse
@@ -181,33 +183,6 @@ class RemoveHiddenGatedSolutions(SphinxTransform):
             stray.parent.remove(stray)
 
 
-def _student_edition_of(app, docname):
-    """The student notebook of a chapter page, relative to the book, or None for other pages."""
-    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
-        return None
-    student = pathlib.Path("student") / f"{pathlib.PurePosixPath(docname).name}.ipynb"
-    if not (pathlib.Path(app.srcdir) / student).is_file():
-        logger.warning("%s has no student edition: run python .ci/make_student_edition.py",
-                       docname, location=docname)
-        return None
-    return student.as_posix()
-
-
-def _launch_the_student_edition(app, pagename, templatename, context, doctree):
-    """Point the page's Colab button at the chapter's student edition."""
-    student = _student_edition_of(app, pagename) if app.config.hide_solutions else None
-    if student is None:
-        return
-    chapter_path = f"{pagename}.ipynb"
-    groups = [context.get("header_buttons", [])]
-    while groups:
-        for button in groups.pop():
-            groups.append(button.get("buttons", []))
-            url = button.get("url", "")
-            if "colab.research.google.com" in url and url.endswith(chapter_path):
-                button["url"] = url[:-len(chapter_path)] + student
-
-
 def _ship_the_student_edition_as_source(app, exception):
     """Replace each chapter notebook under ``_sources/`` (the download button) by its student edition."""
     if exception is not None or not app.config.hide_solutions or app.builder.format != "html":
@@ -230,8 +205,6 @@ def setup(app):
     app.add_directive("solution-start", _make_hiding_solution_start(SolutionStartDirective),
                       override=True)
     app.add_transform(RemoveHiddenGatedSolutions)
-    # After sphinx-book-theme has made its buttons (priority 501).
-    app.connect("html-page-context", _launch_the_student_edition, priority=900)
     app.connect("build-finished", _ship_the_student_edition_as_source)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -1,7 +1,7 @@
-"""Write the student edition of the book: every chapter with its solutions taken out.
+"""Write the student and Colab editions of the book: the chapters as Colab shows them.
 
-    python .ci/make_student_edition.py           # (re)write student/<chapter>.ipynb for each chapter
-    python .ci/make_student_edition.py --check   # exit 1, listing the differences, if student/ is stale
+    python .ci/make_student_edition.py           # (re)write student/ and colab/ from chapters/
+    python .ci/make_student_edition.py --check   # exit 1, listing the differences, if either is stale
 
 For every ``chapters/*.ipynb`` it writes ``student/<same name>.ipynb``, a copy in which
 
@@ -19,6 +19,13 @@ For every ``chapters/*.ipynb`` it writes ``student/<same name>.ipynb``, a copy i
   fails (as it does until the student has written the function).
 
 Everything else (cells, outputs, metadata, the hidden Colab install cell) is copied unchanged.
+
+It also writes ``colab/<same name>.ipynb``, the Colab edition: the whole chapter, solutions
+included, which the Colab button of the published book opens. Google Colab does not render MyST,
+so the markdown of both editions is rewritten into plain Markdown by ``colab_markdown.py`` (glued
+numbers, exercise and solution headings, cross-references), with the glued numbers taken from
+the chapter's stored outputs.
+
 The result is serialised with nbformat, so the same chapters always give the same bytes, and
 running the command twice changes nothing.
 """
@@ -34,9 +41,12 @@ import sys
 
 import nbformat
 
+import colab_markdown
+
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHAPTERS = REPO_ROOT / "chapters"
 STUDENT = REPO_ROOT / "student"
+COLAB = REPO_ROOT / "colab"
 
 SOLUTION_IMPLEMENTATION_TAG = "solution-implementation"
 SELF_CHECK_TAG = "self-check"
@@ -57,6 +67,17 @@ Each notebook here is a chapter of the book with the solutions to its exercises 
 an exercise asks you to write a function, a cell holds its signature and a self-check cell after
 it tells you whether your version is right. The book's page "For instructors" links each one
 on Google Colab.
+
+These files are written by `python .ci/make_student_edition.py` from `chapters/`; edit the
+chapter and run that command again instead of editing them.
+"""
+_COLAB_README = """\
+# Colab edition (generated: do not edit)
+
+Each notebook here is a chapter of the book, solutions included, as Google Colab can show it: the
+MyST Markdown that only the HTML book renders (glued numbers, exercises and solutions,
+cross-references) is rewritten as plain Markdown. The Colab button of each chapter in the
+published book opens the notebook here.
 
 These files are written by `python .ci/make_student_edition.py` from `chapters/`; edit the
 chapter and run that command again instead of editing them.
@@ -294,39 +315,60 @@ def student_notebook(chapter):
     return student
 
 
-def student_notebook_text(chapter_path):
-    """The exact text of ``student/<name>.ipynb`` for the chapter at ``chapter_path``."""
-    chapter = nbformat.read(chapter_path, as_version=4)
-    text = nbformat.writes(student_notebook(chapter))
+def _colab_text(notebook, chapter, chapter_path, book):
+    """The text of ``notebook`` with its markdown rendered for Colab, numbers glued from ``chapter``."""
+    name = f"{CHAPTERS.name}/{pathlib.Path(chapter_path).stem}"
+    rendered = colab_markdown.colab_notebook(notebook, name, book or colab_markdown.read_book(),
+                                             glue=colab_markdown.glue_values(chapter))
+    text = nbformat.writes(rendered)
     return text if text.endswith("\n") else text + "\n"
 
 
-def expected_files(chapters=CHAPTERS):
-    """Every file of the student edition, as ``{file name: text}``."""
-    files = {"README.md": _README}
+def student_notebook_text(chapter_path, book=None):
+    """The exact text of ``student/<name>.ipynb`` for the chapter at ``chapter_path``."""
+    chapter = nbformat.read(chapter_path, as_version=4)
+    return _colab_text(student_notebook(chapter), chapter, chapter_path, book)
+
+
+def colab_notebook_text(chapter_path, book=None):
+    """The exact text of ``colab/<name>.ipynb`` for the chapter at ``chapter_path``."""
+    chapter = nbformat.read(chapter_path, as_version=4)
+    return _colab_text(chapter, chapter, chapter_path, book)
+
+
+# Each edition: its README and the text of one of its notebooks.
+EDITIONS = {"student": (_README, student_notebook_text), "colab": (_COLAB_README, colab_notebook_text)}
+
+
+def expected_files(chapters=CHAPTERS, edition="student"):
+    """Every file of an edition (``"student"`` or ``"colab"``), as ``{file name: text}``."""
+    readme, notebook_text = EDITIONS[edition]
+    book = colab_markdown.read_book()
+    files = {"README.md": readme}
     for path in sorted(pathlib.Path(chapters).glob("*.ipynb")):
-        files[path.name] = student_notebook_text(path)
+        files[path.name] = notebook_text(path, book)
     return files
 
 
-def differences(chapters=CHAPTERS, student=STUDENT):
-    """How the student folder differs from a fresh regeneration: one line per file."""
-    expected = expected_files(chapters)
-    student = pathlib.Path(student)
-    found = {p.name for p in student.iterdir() if p.is_file()} if student.is_dir() else set()
+def differences(chapters=CHAPTERS, student=STUDENT, colab=COLAB):
+    """How the student and Colab folders differ from a fresh regeneration: one line per file."""
     problems = []
-    for name, text in expected.items():
-        path = student / name
-        if name not in found:
-            problems.append(f"{_shown(path)}: missing")
-            continue
-        current = path.read_text(encoding="utf-8")
-        if current != text:
-            changed = sum(1 for line in difflib.unified_diff(current.splitlines(), text.splitlines(), n=0)
-                          if line[:1] in "+-" and line[:3] not in ("+++", "---"))
-            problems.append(f"{_shown(path)}: stale ({changed} lines differ)")
-    for name in sorted(found - set(expected)):
-        problems.append(f"{_shown(student / name)}: not generated from any chapter")
+    for edition, folder in (("student", student), ("colab", colab)):
+        expected = expected_files(chapters, edition)
+        folder = pathlib.Path(folder)
+        found = {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+        for name, text in expected.items():
+            path = folder / name
+            if name not in found:
+                problems.append(f"{_shown(path)}: missing")
+                continue
+            current = path.read_text(encoding="utf-8")
+            if current != text:
+                changed = sum(1 for line in difflib.unified_diff(current.splitlines(), text.splitlines(), n=0)
+                              if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+                problems.append(f"{_shown(path)}: stale ({changed} lines differ)")
+        for name in sorted(found - set(expected)):
+            problems.append(f"{_shown(folder / name)}: not generated from any chapter")
     return problems
 
 
@@ -334,36 +376,40 @@ def _shown(path):
     return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
 
 
-def write(chapters=CHAPTERS, student=STUDENT):
-    """Regenerate the student folder; return the names of the files written or removed."""
-    student = pathlib.Path(student)
-    student.mkdir(exist_ok=True)
-    expected = expected_files(chapters)
+def write(chapters=CHAPTERS, student=STUDENT, colab=COLAB):
+    """Regenerate the student and Colab folders; return the names of the files written or removed."""
+    # Both editions are made before anything is written: a chapter that fails changes nothing.
+    editions = [(pathlib.Path(folder), expected_files(chapters, edition))
+                for edition, folder in (("student", student), ("colab", colab))]
     touched = []
-    for name, text in expected.items():
-        path = student / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            touched.append(f"wrote {_shown(path)}")
-    for path in sorted(student.iterdir()):
-        if path.is_file() and path.name not in expected:
-            path.unlink()
-            touched.append(f"removed {_shown(path)} (no such chapter)")
+    for folder, expected in editions:
+        folder.mkdir(exist_ok=True)
+        for name, text in expected.items():
+            path = folder / name
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+                touched.append(f"wrote {_shown(path)}")
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.name not in expected:
+                path.unlink()
+                touched.append(f"removed {_shown(path)} (no such chapter)")
     return touched
 
 
 def main(arguments=None):
-    """Write or check the student edition; ``arguments`` as on the command line.
+    """Write or check the student and Colab editions; ``arguments`` as on the command line.
 
     Returns
     -------
     int
-        0 when ``student/`` is (now) up to date, 1 when ``--check`` finds it stale, 2 when a
-        chapter breaks the exercise convention.
+        0 when ``student/`` and ``colab/`` are (now) up to date, 1 when ``--check`` finds one
+        stale, 2 when a chapter breaks the exercise convention or holds MyST that Colab cannot
+        be given.
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 listing the differences if student/ is stale")
+                        help="write nothing; exit 1 listing the differences if student/ or colab/ "
+                             "is stale")
     options = parser.parse_args(arguments)
     try:
         if options.check:
@@ -371,17 +417,17 @@ def main(arguments=None):
             for problem in problems:
                 print(problem)
             if problems:
-                print("The student edition is stale: run  python .ci/make_student_edition.py")
+                print("The student or Colab edition is stale: run  python .ci/make_student_edition.py")
                 return 1
-            print("student/ is up to date.")
+            print("student/ and colab/ are up to date.")
             return 0
         touched = write()
-    except StudentEditionError as error:
+    except (StudentEditionError, colab_markdown.ColabMarkdownError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     for line in touched:
         print(line)
-    print(f"student/ is up to date ({len(touched)} files changed).")
+    print(f"student/ and colab/ are up to date ({len(touched)} files changed).")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""A local Sphinx extension that fixes two console errors of the stock Jupyter Book 1.x theme.
+"""A local Sphinx extension that fixes what the stock Jupyter Book 1.x theme gets wrong for this book.
 
 1. sphinx-thebe 0.3.1 registers its inline configuration script (``const THEBE_JS_URL = ...``)
    on every ``env-before-read-docs`` event; Jupyter Book's build emits it more than once, so
@@ -6,7 +6,17 @@
    been declared". We drop exact duplicate scripts from each page.
 2. pydata-sphinx-theme reports "Got invalid theme mode: ." when no ``default_mode`` is set; that
    one is fixed in ``_config.yml`` (``html_context.default_mode: auto``), not here.
+3. The Colab button would open the chapter notebook itself, whose MyST Markdown Colab shows as
+   raw syntax. We point it at the chapter's Colab edition, ``colab/<chapter>.ipynb``, or, when
+   the solutions are hidden (``.ci/build_book.py --hide-solutions``), at its student edition,
+   ``student/<chapter>.ipynb``. Both are written by ``python .ci/make_student_edition.py``.
 """
+
+import pathlib
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
@@ -22,7 +32,37 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"][:] = unique
 
 
+def _colab_edition_of(app, docname):
+    """The notebook a chapter page's Colab button opens, relative to the book; None for other pages."""
+    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return None
+    folder = "student" if getattr(app.config, "hide_solutions", False) else "colab"
+    edition = pathlib.Path(folder) / f"{pathlib.PurePosixPath(docname).name}.ipynb"
+    if not (pathlib.Path(app.srcdir) / edition).is_file():
+        logger.warning("%s has no %s edition: run python .ci/make_student_edition.py",
+                       docname, folder, location=docname)
+        return None
+    return edition.as_posix()
+
+
+def _launch_the_colab_edition(app, pagename, templatename, context, doctree):
+    """Point the page's Colab button at the chapter's Colab (or student) edition."""
+    edition = _colab_edition_of(app, pagename)
+    if edition is None:
+        return
+    chapter_path = f"{pagename}.ipynb"
+    groups = [context.get("header_buttons", [])]
+    while groups:
+        for button in groups.pop():
+            groups.append(button.get("buttons", []))
+            url = button.get("url", "")
+            if "colab.research.google.com" in url and url.endswith(chapter_path):
+                button["url"] = url[:-len(chapter_path)] + edition
+
+
 def setup(app):
     # After the other handlers, once every script of the page is in the list.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=999)
+    # After sphinx-book-theme has made its buttons (priority 501).
+    app.connect("html-page-context", _launch_the_colab_edition, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,8 +1,15 @@
-"""The HTML book builds from the stored outputs with warnings as errors."""
+"""The HTML book builds from the stored outputs with warnings as errors; its Colab buttons open
+colab/, which shows what the pages show."""
 
+import html as html_module
+import re
+
+import nbformat
 import pytest
 
-from notebook_env import chapter_notebooks
+from notebook_env import REPO_ROOT, chapter_notebooks
+
+COLAB = REPO_ROOT / "colab"
 
 
 def test_build_has_no_warnings(built_book):
@@ -26,3 +33,40 @@ def test_math_is_served_by_the_site_itself(built_book):
     assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
     for page in html.rglob("*.html"):
         assert "cdn.jsdelivr.net" not in page.read_text(encoding="utf-8"), page
+
+
+@pytest.mark.parametrize("path", chapter_notebooks(), ids=lambda p: p.name)
+def test_a_chapter_page_opens_its_colab_edition_on_colab(built_book, path):
+    # The chapter itself holds MyST that Colab shows as raw text; colab/ holds it rendered.
+    _, html = built_book
+    page = (html / "chapters" / f"{path.stem}.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="(https://colab\.research\.google\.com/[^"]*)"', page)
+    assert links, "no Colab button"
+    assert all(link.endswith(f"/colab/{path.name}") for link in links), links
+    assert (COLAB / path.name).is_file(), "run python .ci/make_student_edition.py"
+
+
+# What the HTML shows in place of MyST: exercise and solution headings, glued numbers, and the
+# text of {ref} and {doc} roles.
+HTML_EXERCISE = re.compile(r'<span class="caption-number">(Exercise \d+) </span>'
+                           r'|Solution to<a class="reference internal" href="[^"]*"> (Exercise \d+)</a>')
+HTML_PASTED = re.compile(r'<span class="(?:pasted-text|std std-numref|doc std std-doc)">([^<]*)</span>')
+
+
+@pytest.mark.parametrize("path", chapter_notebooks(), ids=lambda p: p.name)
+def test_the_colab_edition_shows_what_the_chapter_page_shows(built_book, path):
+    _, html = built_book
+    page = (html / "chapters" / f"{path.stem}.html").read_text(encoding="utf-8")
+    notebook = nbformat.read(COLAB / path.name, as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    headings = [("Solution to " if solution else "") + (exercise or solution)
+                for exercise, solution in HTML_EXERCISE.findall(page)]
+    assert headings, "no exercise on the page"
+    assert re.findall(r"\*\*((?:Solution to )?Exercise \d+)", text) == headings
+    pasted = [html_module.unescape(value) for value in HTML_PASTED.findall(page)]
+    assert pasted or "{glue" not in path.read_text(encoding="utf-8")
+    position = 0
+    for value in pasted:  # in the same order
+        found = text.find(value, position)
+        assert found >= 0, f"{value!r} (shown after {text[position - 60:position]!r}) is not in colab/"
+        position = found + len(value)

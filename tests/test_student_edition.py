@@ -43,6 +43,7 @@ DECIMAL_NUMBER = re.compile(r"\d*\.\d+")
 
 
 def _load_generator():
+    sys.path.insert(0, str(GENERATOR_SCRIPT.parent))  # for its sibling module colab_markdown
     spec = importlib.util.spec_from_file_location("make_student_edition", GENERATOR_SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -202,6 +203,10 @@ def _naive_softmax_gradient(solution):
     return lambda y_true, logits: _naive_softmax(logits) - y_true
 
 
+def _delta_fixed_at_one(solution):
+    return lambda y_true, y_pred, delta: solution(y_true, y_pred, 1.0)
+
+
 WRONG_SIGN = (_negated, "wrong sign")
 SUM_FOR_MEAN = (_times_last_axis_width, "sum where a mean belongs")
 MEAN_FOR_SUM = (_divided_by_last_axis_width, "mean where none belongs")
@@ -213,8 +218,11 @@ OVERFLOW = "inf or nan"
 WRONG_VARIANTS = {
     "check_mean_absolute_error": [WRONG_SIGN, SUM_FOR_MEAN, ONE_LOSS_PER_BATCH],
     "check_mean_absolute_error_gradient": [WRONG_SIGN, SUM_FOR_MEAN, REDUCED],
-    "check_mean_squared_error": [WRONG_SIGN, SUM_FOR_MEAN, ONE_LOSS_PER_BATCH],
-    "check_mean_squared_error_gradient": [WRONG_SIGN, SUM_FOR_MEAN, DROPPED_TWO, REDUCED],
+    # The Huber cases pass delta last, so SUM_FOR_MEAN's width does not apply; the
+    # inside-the-band case catches a wrong sign or factor.
+    "check_huber": [ONE_LOSS_PER_BATCH, (_negated, "inside the band"),
+                    (_halved, "constant factors included"),
+                    (_delta_fixed_at_one, "use the delta passed in")],
     "check_categorical_crossentropy": [WRONG_SIGN, MEAN_FOR_SUM, ONE_LOSS_PER_BATCH],
     "check_log_softmax": [WRONG_SIGN, (_naive_log_softmax, OVERFLOW), REDUCED],
     "check_softmax_crossentropy_gradient": [WRONG_SIGN, (_naive_softmax_gradient, OVERFLOW), REDUCED],
@@ -274,15 +282,17 @@ def test_wrong_answers_get_the_right_hint_and_never_the_answer(exercise):
 
 
 # --------------------------------------------------------------------------------------------
-# The committed student edition and the generator.
+# The committed student and Colab editions and the generator.
 
 
-def test_the_student_folder_is_a_fresh_regeneration_byte_for_byte():
-    expected = generator.expected_files()
-    assert {p.name for p in STUDENT.iterdir()} == set(expected), "run python .ci/make_student_edition.py"
+@pytest.mark.parametrize("edition", ["student", "colab"])
+def test_the_edition_folder_is_a_fresh_regeneration_byte_for_byte(edition):
+    expected = generator.expected_files(edition=edition)
+    folder = REPO_ROOT / edition
+    assert {p.name for p in folder.iterdir()} == set(expected), "run python .ci/make_student_edition.py"
     for name, text in expected.items():
-        assert (STUDENT / name).read_bytes() == text.encode("utf-8"), (
-            f"student/{name} is stale: run python .ci/make_student_edition.py")
+        assert (folder / name).read_bytes() == text.encode("utf-8"), (
+            f"{edition}/{name} is stale: run python .ci/make_student_edition.py")
 
 
 def test_check_flag_passes_on_the_committed_edition():
@@ -292,17 +302,25 @@ def test_check_flag_passes_on_the_committed_edition():
 
 
 def test_check_flag_lists_stale_missing_and_unknown_files(tmp_path):
-    student = tmp_path / "student"
+    student, colab = tmp_path / "student", tmp_path / "colab"
     shutil.copytree(STUDENT, student)
+    shutil.copytree(REPO_ROOT / "colab", colab)
     first, second = sorted(student.glob("*.ipynb"))[:2]
     first.write_text(first.read_text(encoding="utf-8").replace("NotImplementedError", "Nope", 1),
                      encoding="utf-8")
     second.unlink()
     (student / "99_renamed_chapter.ipynb").write_text("{}", encoding="utf-8")
-    problems = "\n".join(generator.differences(student=student))
-    assert f"{first.name}: stale" in problems
-    assert f"{second.name}: missing" in problems
-    assert "99_renamed_chapter.ipynb: not generated from any chapter" in problems
+    colab_first, colab_second = sorted(colab.glob("*.ipynb"))[:2]
+    colab_first.write_text(colab_first.read_text(encoding="utf-8").replace("**Exercise", "Ex", 1),
+                           encoding="utf-8")
+    colab_second.unlink()
+    problems = generator.differences(student=student, colab=colab)
+    assert f"{student / first.name}: stale" in "\n".join(problems)
+    assert f"{student / second.name}: missing" in problems
+    assert f"{student / '99_renamed_chapter.ipynb'}: not generated from any chapter" in problems
+    assert f"{colab / colab_first.name}: stale" in "\n".join(problems)
+    assert f"{colab / colab_second.name}: missing" in problems
+    assert len(problems) == 5, problems
 
 
 @pytest.mark.parametrize("path", chapter_notebooks(), ids=lambda p: p.name)

@@ -7,6 +7,12 @@ import TensorFlow.
 """
 
 from .book import expect_error, glue, import_tensorflow_quietly
+from .classification import (
+    binary_focal_crossentropy,
+    binary_focal_crossentropy_gradient,
+    kl_divergence,
+    kl_divergence_gradient,
+)
 from .data import load_mnist, read_mnist_npz
 from .gradients import (
     binary_crossentropy_gradient,
@@ -28,7 +34,10 @@ from .losses import (
     sparse_categorical_crossentropy,
 )
 from .plots import LossCurve, loss_curve, plot_history, plot_loss_and_gradient, use_book_style
+from .reduction import reduce_losses
+from .regression import log_cosh, log_cosh_gradient, pinball_loss, pinball_loss_gradient
 from .reproducibility import make_reproducible
+from .robust import huber, huber_gradient
 from .selfcheck import (
     SelfCheckFailed,
     check_categorical_crossentropy,
@@ -36,10 +45,9 @@ from .selfcheck import (
     check_log_softmax,
     check_mean_absolute_error,
     check_mean_absolute_error_gradient,
-    check_mean_squared_error,
-    check_mean_squared_error_gradient,
     check_softmax_crossentropy_gradient,
 )
+from .selfcheck_regression import check_huber, check_log_cosh, check_pinball_loss
 
 __version__ = "0.1.0"
 
@@ -49,20 +57,29 @@ __all__ = [
     "SelfCheckFailed",
     "binary_crossentropy",
     "binary_crossentropy_gradient",
+    "binary_focal_crossentropy",
+    "binary_focal_crossentropy_gradient",
     "categorical_crossentropy",
     "categorical_crossentropy_gradient",
     "check_categorical_crossentropy",
+    "check_huber",
     "check_line_fit_gradient",
+    "check_log_cosh",
     "check_log_softmax",
     "check_mean_absolute_error",
     "check_mean_absolute_error_gradient",
-    "check_mean_squared_error",
-    "check_mean_squared_error_gradient",
+    "check_pinball_loss",
     "check_softmax_crossentropy_gradient",
     "expect_error",
     "glue",
+    "huber",
+    "huber_gradient",
     "import_tensorflow_quietly",
+    "kl_divergence",
+    "kl_divergence_gradient",
     "load_mnist",
+    "log_cosh",
+    "log_cosh_gradient",
     "log_softmax",
     "loss_curve",
     "make_reproducible",
@@ -70,9 +87,12 @@ __all__ = [
     "mean_absolute_error_gradient",
     "mean_squared_error",
     "mean_squared_error_gradient",
+    "pinball_loss",
+    "pinball_loss_gradient",
     "plot_history",
     "plot_loss_and_gradient",
     "read_mnist_npz",
+    "reduce_losses",
     "root_mean_squared_error",
     "root_mean_squared_error_gradient",
     "softmax",

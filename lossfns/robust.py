@@ -17,21 +17,13 @@ import math
 
 import numpy as np
 
-from .validation import check_regression_inputs
+from .validation import check_number, check_regression_inputs
 
 
 def check_delta(delta):
     """Return ``delta`` as a float; it must be a real number, finite and ``> 0``."""
-    message = f"delta must be a positive, finite number, got {delta!r}."
-    if np.ndim(delta) != 0:
-        raise ValueError(message + " Pass one number, not an array.")
-    try:
-        value = float(delta)
-    except (TypeError, ValueError) as error:
-        raise ValueError(message) from error
-    if isinstance(delta, (bool, np.bool_, str, bytes)) or not (math.isfinite(value) and value > 0):
-        raise ValueError(message)
-    return value
+    return check_number(delta, "delta", "a positive, finite number",
+                        lambda value: math.isfinite(value) and value > 0)
 
 
 def huber(y_true, y_pred, delta=1.0):

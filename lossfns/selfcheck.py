@@ -75,7 +75,8 @@ def _diagnose(got, expected, args, width):
 
 
 def _run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-1].shape[-1]):
-    for label, args in cases:
+    # A case is (label, args) or (label, args, hint): the hint of an edge case wins if the shape is right.
+    for label, args, *case_hint in cases:
         try:
             got = np.asarray(student_fn(*[np.copy(a) for a in args]), dtype=np.float64)
         except Exception as error:  # noqa: BLE001 - any failure is reported as a hint
@@ -84,40 +85,79 @@ def _run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-
             ) from None
         expected = np.asarray(reference_fn(*args), dtype=np.float64)
         if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-5, atol=1e-8):
-            raise SelfCheckFailed(f"{title}: case '{label}': {_diagnose(got, expected, args, width(args))}")
+            hint = (case_hint[0] if case_hint and got.shape == expected.shape
+                    else _diagnose(got, expected, args, width(args)))
+            raise SelfCheckFailed(f"{title}: case '{label}': {hint}")
     print(f"{title}: passed all {len(cases)} cases.")
 
 
+def _column_prediction_case():
+    """``y_true`` of shape (n,) with ``y_pred`` of shape (n, 1), as a Dense(1) layer gives it."""
+    y_true, y_pred = _regression_cases()[1][1]
+    hint = ("NumPy broadcasts shapes (n,) and (n, 1) into an (n, n) table pairing every target with "
+            "every prediction; Keras reads them as n samples: line the two up before you subtract.")
+    return "y_true of shape (5,) and y_pred of shape (5, 1)", (y_true[:, 0], y_pred), hint
+
+
+def _zero_error_case():
+    """Some predictions exactly equal to their targets: the corner of ``|x|``."""
+    y_true, y_pred = _regression_cases()[0][1]
+    y_pred[[0, 1, 3], [1, 0, 2]] = y_true[[0, 1, 3], [1, 0, 2]]
+    hint = ("your gradient is wrong where the error is exactly zero, at the corner of |x|: error/|error| "
+            "is zero over zero there, and >= or > gives the corner the slope of one side. Use the "
+            "value the exercise asks for at the corner.")
+    return "some predictions exactly equal to their targets", (y_true, y_pred), hint
+
+
 def check_mean_absolute_error(student_fn):
-    """Check ``student_fn(y_true, y_pred)``: mean over the last axis of ``|y_true - y_pred|``."""
-    _run_check("mean_absolute_error", student_fn, losses.mean_absolute_error, _regression_cases())
+    """Check ``student_fn(y_true, y_pred)``: mean over the last axis of ``|y_true - y_pred|``,
+    with ``y_true`` of shape (n,) and ``y_pred`` of shape (n, 1) read as n samples (as Keras does)."""
+    _run_check("mean_absolute_error", student_fn, losses.mean_absolute_error,
+               _regression_cases() + [_column_prediction_case()])
 
 
 def check_mean_absolute_error_gradient(student_fn):
-    """Check ``student_fn(y_true, y_pred)``: :math:`\\operatorname{sign}(\\hat y - y)/d`."""
+    """Check ``student_fn(y_true, y_pred)``: :math:`\\operatorname{sign}(\\hat y - y)/d`,
+    0 where the error is exactly 0 (TensorFlow's choice of subgradient)."""
     _run_check("mean_absolute_error_gradient", student_fn,
-               gradients.mean_absolute_error_gradient, _regression_cases())
+               gradients.mean_absolute_error_gradient, _regression_cases() + [_zero_error_case()])
 
 
-def check_mean_squared_error(student_fn):
-    """Check ``student_fn(y_true, y_pred)``: mean over the last axis of ``(y_true - y_pred)**2``."""
-    _run_check("mean_squared_error", student_fn, losses.mean_squared_error, _regression_cases())
-
-
-def check_mean_squared_error_gradient(student_fn):
-    """Check ``student_fn(y_true, y_pred)``: :math:`2(\\hat y - y)/d`."""
-    _run_check("mean_squared_error_gradient", student_fn,
-               gradients.mean_squared_error_gradient, _regression_cases())
+def _near_zero_probability_cases():
+    """Probabilities of exactly 0, and far below the clip bound: a plain ``log`` gives nan or inf."""
+    zero_on_a_wrong_class = (np.eye(3)[[1, 2]], np.array([[0.2, 0.8, 0.0], [0.0, 0.4, 0.6]]))
+    zero_on_the_true_class = (np.eye(3)[[0, 1]], np.array([[0.0, 0.3, 0.7], [0.1, 0.0, 0.9]]))
+    tiny = 1e-12
+    tiny_on_the_true_class = (np.eye(3)[[0, 2]],
+                              np.array([[tiny, 0.6, 0.4 - tiny], [0.5, 0.5 - tiny, tiny]]))
+    keep_log_from_zero = ("Keep the logarithm away from 0 the way Keras does: clip y_pred into "
+                          "[EPSILON, 1 - EPSILON] before the log, as the exercise says.")
+    return [
+        ("a probability of exactly 0 on a wrong class", zero_on_a_wrong_class,
+         "with a probability of exactly 0 NumPy computes 0 * log 0 = nan, but a class whose target "
+         "is 0 must add nothing to the loss. " + keep_log_from_zero),
+        ("a probability of exactly 0 on the true class", zero_on_the_true_class,
+         "log 0 is -inf, but Keras never returns an infinite loss: a certain mistake costs a large, "
+         "finite amount. " + keep_log_from_zero),
+        ("a true-class probability far below the clip bound", tiny_on_the_true_class,
+         "below the clip bound lossfns.EPSILON Keras's loss stops growing, because the probability "
+         "is clipped first. " + keep_log_from_zero),
+    ]
 
 
 def check_categorical_crossentropy(student_fn):
-    """Check ``student_fn(y_true, y_pred)``: :math:`-\\sum_k y_k \\log \\hat y_k` per sample.
+    """Check ``student_fn(y_true, y_pred)``: :math:`-\\sum_k y_k \\log q_k` per sample.
 
-    ``y_true`` is one-hot and ``y_pred`` holds probabilities that sum to one
-    and stay away from 0 and 1, so no clipping is involved.
+    ``y_true`` is one-hot and ``y_pred`` holds probabilities that sum to one,
+    some of them exactly 0 or far below ``EPSILON``. As in Keras and
+    :func:`lossfns.categorical_crossentropy`, ``y_pred`` is clipped into
+    ``[EPSILON, 1 - EPSILON]`` before the log: a zero on a wrong class adds
+    nothing (not ``0 * log 0 = nan``) and a zero on the true class costs
+    ``-log EPSILON`` (not ``inf``). No case has a true-class probability above
+    ``1 - EPSILON``, so leaving out the upper clip is not penalised.
     """
-    _run_check("categorical_crossentropy", student_fn,
-               losses.categorical_crossentropy, _probability_cases())
+    _run_check("categorical_crossentropy", student_fn, losses.categorical_crossentropy,
+               _probability_cases() + _near_zero_probability_cases())
 
 
 def check_log_softmax(student_fn):

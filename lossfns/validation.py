@@ -89,16 +89,24 @@ def normalize_axis(axis, ndim, name="y_pred"):
     return index % ndim
 
 
-def check_label_smoothing(label_smoothing):
-    """Return ``label_smoothing`` as a float, which must lie in ``[0, 1]``."""
-    message = f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}."
+def check_number(value, name, requirement, is_allowed):
+    """Return ``value`` as a float if it is one real number that ``is_allowed``; else ValueError."""
+    message = f"{name} must be {requirement}, got {value!r}."
+    if np.ndim(value) != 0:
+        raise ValueError(message + " Pass one number, not an array.")
     try:
-        value = float(label_smoothing)
+        number = float(value)
     except (TypeError, ValueError) as error:
         raise ValueError(message) from error
-    if isinstance(label_smoothing, (bool, str, bytes)) or not 0.0 <= value <= 1.0:
+    if isinstance(value, (bool, np.bool_, str, bytes)) or not is_allowed(number):
         raise ValueError(message)
-    return value
+    return number
+
+
+def check_label_smoothing(label_smoothing):
+    """Return ``label_smoothing`` as a float, which must lie in ``[0, 1]``."""
+    return check_number(label_smoothing, "label_smoothing", "a number in [0, 1]",
+                        lambda value: 0.0 <= value <= 1.0)
 
 
 def check_probabilities(array, name):

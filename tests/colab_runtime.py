@@ -2,8 +2,8 @@
 
 ``.ci/colab_constraints.txt`` holds the versions Colab publishes for its default runtime. The
 environment gets only what a chapter and the notebook runner need (``COLAB_PACKAGES``), each at
-Colab's version. It is built once per content of that file, under ``_build/colab-runtime/``, and
-reused; a lock keeps two test workers from building it at the same time.
+Colab's version. It is built once per content of that file and that list, under ``_build/colab-runtime/``,
+and reused; a lock keeps two test workers from building it at the same time.
 """
 
 import dataclasses
@@ -21,8 +21,8 @@ from notebook_env import REPO_ROOT
 CONSTRAINTS = REPO_ROOT / ".ci" / "colab_constraints.txt"
 CACHE = REPO_ROOT / "_build" / "colab-runtime"
 # What the chapters import, and what runs a notebook (Colab has nbclient and nbformat too).
-COLAB_PACKAGES = ["tensorflow", "keras", "numpy", "matplotlib", "ipykernel", "ipython",
-                  "nbclient", "nbformat"]
+COLAB_PACKAGES = ["tensorflow", "keras", "numpy", "matplotlib", "scikit-learn", "ipykernel",
+                  "ipython", "nbclient", "nbformat"]
 
 
 @dataclasses.dataclass
@@ -58,7 +58,8 @@ def find_python(version):
 
 def colab_runtime(constraints=CONSTRAINTS, cache=CACHE):
     """Build (or reuse) the environment for ``constraints`` and describe it."""
-    key = hashlib.sha256(constraints.read_bytes()).hexdigest()[:12]
+    recipe = constraints.read_bytes() + " ".join(COLAB_PACKAGES).encode()
+    key = hashlib.sha256(recipe).hexdigest()[:12]
     venv = cache / key
     python = venv / "bin" / "python"
     cache.mkdir(parents=True, exist_ok=True)

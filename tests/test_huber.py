@@ -9,28 +9,14 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import lossfns
 from lossfns.robust import check_delta, huber, huber_gradient
+from test_losses import EXAMPLES, SHAPES, assert_matches_keras, float32_arrays
 
-EXAMPLES = settings(max_examples=40, deadline=None)
-SHAPES = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5)
 DELTAS = st.sampled_from([0.1, 0.5, 1.0, 1.35, 4.0])
-
-
-def float32_arrays(shape, low, high):
-    elements = st.floats(low, high, width=32, allow_subnormal=False)
-    return hnp.arrays(np.float32, shape, elements=elements)
-
-
-def assert_matches_keras(actual, expected):
-    # Keras computes in float32 (about 7 significant digits), lossfns in float64.
-    expected = np.asarray(expected)
-    assert isinstance(actual, np.ndarray) and actual.dtype == np.float64
-    assert actual.shape == expected.shape
-    np.testing.assert_allclose(actual, expected, rtol=1e-6, atol=1e-6)
 
 
 def tape_gradient(y_true, y_pred, delta):

@@ -8,18 +8,85 @@ import pytest
 
 import lossfns
 from lossfns import selfcheck
+from lossfns.selfcheck_regression import check_huber, check_log_cosh, check_pinball_loss
 
 
 def correct_mae(y_true, y_pred):
+    if y_true.ndim == y_pred.ndim - 1:  # (n,) targets with (n, 1) predictions: n samples
+        y_true = y_true[..., np.newaxis]
     return np.mean(np.abs(y_true - y_pred), axis=-1)
 
 
-def correct_mse(y_true, y_pred):
-    return np.mean((y_true - y_pred) ** 2, axis=-1)
+def naive_mae(y_true, y_pred):
+    # Right for equal shapes; for (n,) with (n, 1) NumPy broadcasts to an (n, n) table.
+    return np.mean(np.abs(y_true - y_pred), axis=-1)
+
+
+def correct_huber(y_true, y_pred, delta):
+    y_true = np.reshape(y_true, np.shape(y_pred))  # (n,) targets, (n, 1) predictions: n samples
+    size = np.abs(y_pred - y_true)
+    return np.mean(np.where(size <= delta, 0.5 * size**2, delta * (size - 0.5 * delta)), axis=-1)
+
+
+def huber_without_the_half(y_true, y_pred, delta):
+    # The naive np.where(abs(r) < delta, r**2, ...): twice Keras's loss inside the band.
+    r = y_pred - np.reshape(y_true, np.shape(y_pred))
+    return np.mean(np.where(np.abs(r) < delta, r**2, delta * (np.abs(r) - 0.5 * delta)), axis=-1)
+
+
+def huber_with_two_strict_tests(y_true, y_pred, delta):
+    # Right everywhere except |r| = delta, which neither branch claims: a loss of 0 there.
+    r = np.abs(y_pred - np.reshape(y_true, np.shape(y_pred)))
+    inside = np.where(r < delta, 0.5 * r**2, 0.0)
+    outside = np.where(r > delta, delta * (r - 0.5 * delta), 0.0)
+    return np.mean(inside + outside, axis=-1)
+
+
+def huber_unaligned(y_true, y_pred, delta):
+    # Right for equal shapes; for (n,) with (n, 1) NumPy broadcasts to an (n, n) table.
+    size = np.abs(y_pred - y_true)
+    return np.mean(np.where(size <= delta, 0.5 * size**2, delta * (size - 0.5 * delta)), axis=-1)
+
+
+def correct_log_cosh(y_true, y_pred):
+    error = y_pred - np.reshape(y_true, np.shape(y_pred))  # (n,) with (n, 1): n samples
+    return np.mean(np.abs(error) + np.log1p(np.exp(-2 * np.abs(error))) - np.log(2), axis=-1)
+
+
+def naive_log_cosh(y_true, y_pred):
+    # Right for moderate errors; cosh overflows to inf beyond about 710.
+    return np.mean(np.log(np.cosh(y_pred - np.reshape(y_true, np.shape(y_pred)))), axis=-1)
+
+
+def correct_pinball(y_true, y_pred, tau):
+    error = np.reshape(y_true, np.shape(y_pred)) - y_pred
+    return np.mean(np.maximum(tau * error, (tau - 1) * error), axis=-1)
+
+
+def pinball_with_the_sides_swapped(y_true, y_pred, tau):
+    # The error taken as prediction minus target: the loss of 1 - tau, right only for tau = 1/2.
+    return correct_pinball(y_pred, np.reshape(y_true, np.shape(y_pred)), tau)
 
 
 def correct_cce(y_true, y_pred):
+    clipped = np.clip(y_pred, lossfns.EPSILON, 1 - lossfns.EPSILON)  # as Keras does
+    return -np.sum(y_true * np.log(clipped), axis=-1)
+
+
+def naive_cce(y_true, y_pred):
+    # The formula as written: 0 * log 0 = nan, and log 0 = -inf on the true class.
     return -np.sum(y_true * np.log(y_pred), axis=-1)
+
+
+def true_class_only_cce(y_true, y_pred):
+    # Skips the 0 * log 0 of the wrong classes, but -log 0 on the true class is inf.
+    return -np.log(np.sum(y_true * y_pred, axis=-1))
+
+
+def zeros_only_cce(y_true, y_pred):
+    # Replaces exact zeros only: a true-class probability of 1e-12 still costs far too much.
+    safe = np.where(y_pred == 0, lossfns.EPSILON, y_pred)
+    return -np.sum(y_true * np.log(safe), axis=-1)
 
 
 def correct_log_softmax(logits):
@@ -45,8 +112,9 @@ CORRECT = [
     (selfcheck.check_mean_absolute_error, correct_mae),
     (selfcheck.check_mean_absolute_error_gradient,
      lambda t, p: np.sign(p - t) / t.shape[-1]),
-    (selfcheck.check_mean_squared_error, correct_mse),
-    (selfcheck.check_mean_squared_error_gradient, lambda t, p: 2 * (p - t) / t.shape[-1]),
+    (check_huber, correct_huber),
+    (check_log_cosh, correct_log_cosh),
+    (check_pinball_loss, correct_pinball),
     (selfcheck.check_categorical_crossentropy, correct_cce),
     (selfcheck.check_log_softmax, correct_log_softmax),
     (selfcheck.check_softmax_crossentropy_gradient, correct_softmax_gradient),
@@ -66,20 +134,38 @@ WRONG = [
     (selfcheck.check_mean_absolute_error, lambda t, p: np.mean(np.abs(t - p)), "shape ()"),
     (selfcheck.check_mean_absolute_error_gradient, lambda t, p: np.sign(t - p) / t.shape[-1],
      "wrong sign"),
-    (selfcheck.check_mean_squared_error, lambda t, p: np.mean(np.abs(t - p), axis=-1),
-     "values are not"),
-    (selfcheck.check_mean_squared_error_gradient, lambda t, p: 2 * (p - t), "too large"),
-    (selfcheck.check_mean_squared_error_gradient, lambda t, p: (p - t) ** 2, "values are not"),
+    (check_huber, huber_without_the_half, "inside the band; check that branch's formula"),
+    (check_huber, lambda t, p, delta: correct_huber(t, p, 1.0), "use the delta passed in"),
+    (check_huber, lambda t, p, delta: np.mean(correct_huber(t, p, delta)), "shape ()"),
+    (check_huber, huber_with_two_strict_tests, "|error| = delta exactly"),
+    (check_huber, huber_unaligned, "(n, n) table"),
     (selfcheck.check_categorical_crossentropy, lambda t, p: np.sum(t * np.log(p), axis=-1),
      "wrong sign"),
     (selfcheck.check_categorical_crossentropy, lambda t, p: -np.mean(t * np.log(p), axis=-1),
      "too small"),
+    (selfcheck.check_categorical_crossentropy, naive_cce, "0 * log 0 = nan"),
+    (selfcheck.check_categorical_crossentropy, true_class_only_cce, "log 0 is -inf"),
+    (selfcheck.check_categorical_crossentropy, zeros_only_cce, "below the clip bound"),
     (selfcheck.check_log_softmax, naive_log_softmax, "inf or nan"),
     (selfcheck.check_softmax_crossentropy_gradient,
      lambda t, z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True) - t, "inf or nan"),
     (selfcheck.check_softmax_crossentropy_gradient,
      lambda t, z: t - correct_softmax_gradient(t, z) - t, "wrong sign"),
     (selfcheck.check_mean_absolute_error, lambda t, p: 1 / 0, "raised ZeroDivisionError"),
+    (selfcheck.check_mean_absolute_error, naive_mae, "(n, n) table"),
+    (selfcheck.check_mean_absolute_error_gradient,
+     lambda t, p: (p - t) / np.abs(p - t) / t.shape[-1], "error is exactly zero"),
+    (selfcheck.check_mean_absolute_error_gradient,
+     lambda t, p: np.where(p - t >= 0, 1.0, -1.0) / t.shape[-1], "error is exactly zero"),
+    (check_log_cosh, naive_log_cosh, "factor e^|x| out of the cosh"),
+    (check_log_cosh, lambda t, p: np.sum(correct_log_cosh(t, p)), "shape ()"),
+    (check_log_cosh, lambda t, p: np.mean(np.logaddexp(p - t, t - p) - np.log(2), axis=-1),
+     "(n, n) table"),
+    (check_pinball_loss, pinball_with_the_sides_swapped, "which side gets tau"),
+    (check_pinball_loss, lambda t, p, tau: tau * np.mean(np.abs(p - t), axis=-1),
+     "which side gets tau"),
+    (check_pinball_loss, lambda t, p, tau: np.mean(np.maximum(tau * (t - p), (tau - 1) * (t - p)),
+                                                   axis=-1), "(n, n) table"),
 ]
 
 
@@ -100,23 +186,62 @@ def test_a_typical_mistake_fails_with_its_hint(check, mistake, hint, capsys):
     assert not re.search(r"\d\.\d", message), message
 
 
+NAIVE_EDGE_CASES = [
+    (selfcheck.check_mean_absolute_error, naive_mae,
+     "y_true of shape (5,) and y_pred of shape (5, 1)"),
+    (selfcheck.check_mean_absolute_error_gradient,
+     lambda t, p: (p - t) / np.abs(p - t) / t.shape[-1],
+     "some predictions exactly equal to their targets"),
+    (selfcheck.check_mean_absolute_error_gradient,
+     lambda t, p: np.where(p - t >= 0, 1.0, -1.0) / t.shape[-1],
+     "some predictions exactly equal to their targets"),
+    (selfcheck.check_categorical_crossentropy, naive_cce,
+     "a probability of exactly 0 on a wrong class"),
+    (selfcheck.check_categorical_crossentropy, true_class_only_cce,
+     "a probability of exactly 0 on the true class"),
+    (selfcheck.check_categorical_crossentropy, zeros_only_cce,
+     "a true-class probability far below the clip bound"),
+    (selfcheck.check_log_softmax, naive_log_softmax, "logits of magnitude 1000"),
+    (check_huber, huber_with_two_strict_tests, "every error exactly +-delta"),
+    (check_huber, huber_unaligned, "y_true of shape (5,) and y_pred of shape (5, 1)"),
+    (check_log_cosh, naive_log_cosh, "errors of several hundred to thousands"),
+    (check_pinball_loss, pinball_with_the_sides_swapped,
+     "tau near 1, a mix of over- and under-predictions"),
+    (selfcheck.check_softmax_crossentropy_gradient,
+     lambda t, z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True) - t,
+     "logits of magnitude 1000"),
+]
+
+
+@pytest.mark.parametrize("check, naive, edge_case", NAIVE_EDGE_CASES,
+                         ids=lambda x: getattr(x, "__name__", x))
+def test_a_naive_formula_passes_the_ordinary_cases_and_fails_the_edge_case(check, naive,
+                                                                           edge_case):
+    """The naive formula is right away from the edge: only the edge case the chapter teaches
+    (zero probabilities, huge logits) catches it."""
+    with pytest.raises(selfcheck.SelfCheckFailed) as failure, np.errstate(all="ignore"):
+        check(naive)
+    assert f"case '{edge_case}'" in str(failure.value)
+
+
 def test_a_stub_fails_clearly():
-    def stub(y_true, y_pred):
+    def stub(y_true, y_pred, delta=1.0):
         raise NotImplementedError("write your implementation here")
 
     with pytest.raises(selfcheck.SelfCheckFailed, match="raised NotImplementedError"):
-        selfcheck.check_mean_squared_error(stub)
+        check_huber(stub)
 
 
 def test_the_student_cannot_corrupt_the_cases():
-    def mutating(y_true, y_pred):
-        y_pred[...] = y_true
-        return correct_mse(y_true, y_pred)
+    def mutating(y_true, y_pred, delta):
+        y_pred[...] = np.reshape(y_true, np.shape(y_pred))
+        return correct_huber(y_true, y_pred, delta)
 
     with pytest.raises(selfcheck.SelfCheckFailed):
-        selfcheck.check_mean_squared_error(mutating)
-    selfcheck.check_mean_squared_error(correct_mse)
+        check_huber(mutating)
+    check_huber(correct_huber)
 
 
 def test_checks_are_exported():
     assert lossfns.check_log_softmax is selfcheck.check_log_softmax
+    assert lossfns.check_huber is check_huber

@@ -207,6 +207,15 @@ def _delta_fixed_at_one(solution):
     return lambda y_true, y_pred, delta: solution(y_true, y_pred, 1.0)
 
 
+def _naive_log_cosh(solution):
+    return lambda y_true, y_pred: np.mean(
+        np.log(np.cosh(y_pred - np.reshape(y_true, np.shape(y_pred)))), axis=-1)
+
+
+def _level_swapped(solution):
+    return lambda y_true, y_pred, tau: solution(y_true, y_pred, 1 - tau)
+
+
 WRONG_SIGN = (_negated, "wrong sign")
 SUM_FOR_MEAN = (_times_last_axis_width, "sum where a mean belongs")
 MEAN_FOR_SUM = (_divided_by_last_axis_width, "mean where none belongs")
@@ -228,6 +237,11 @@ WRONG_VARIANTS = {
     "check_softmax_crossentropy_gradient": [WRONG_SIGN, (_naive_softmax_gradient, OVERFLOW), REDUCED],
     "check_line_fit_gradient": [WRONG_SIGN, (_times_number_of_points, "sum where a mean belongs"),
                                 DROPPED_TWO],
+    "check_log_cosh": [WRONG_SIGN, SUM_FOR_MEAN, ONE_LOSS_PER_BATCH,
+                       (_naive_log_cosh, "factor e^|x| out of the cosh")],
+    # Pinball cases pass tau last (like Huber's delta), so SUM_FOR_MEAN's width does not apply.
+    "check_pinball_loss": [ONE_LOSS_PER_BATCH, (_negated, "wrong sign"),
+                           (_level_swapped, "which side gets tau")],
 }
 
 
@@ -659,4 +673,10 @@ def test_the_instructors_page_is_in_the_book(built_book):
     _, html_folder = built_book
     page = _PageText(html_folder / "chapters" / "instructors.html")
     assert "python .ci/build_book.py --hide-solutions" in page.text
-    assert "python .ci/make_student_edition.py" in page.text
+    # What an instructor plans with: a rubric, a pacing, and every exercise with its difficulty.
+    assert "Grading the written exercises" in page.text and "Suggested pacing" in page.text
+    for chapter in chapter_notebooks():
+        cells = nbformat.read(chapter, as_version=4).cells
+        prose = "".join(cell.source for cell in cells if cell.cell_type == "markdown")
+        for label in re.findall(r":label: (\S+)", prose):
+            assert label in page.text, f"exercise {label} is missing from the instructors' page"

@@ -912,7 +912,7 @@ def colab_section(result):
     text = ("What a student waits for on Colab before a chapter starts: the chapter's first "
             "cell, when `lossfns` is missing, runs its `%pip install` line. It is timed here "
             "in a fresh virtual environment that sees the book's whole stack except `lossfns` "
-            "(as in `tests/test_colab.py`); git rewrites the repository URL to a local clone, "
+            "(as in `tests/test_colab_runtime.py`); git rewrites the repository URL to a local clone, "
             "and pip's cache is off so every run starts cold. The packages it installed or "
             "replaced are counted by comparing the environment's `*.dist-info` folders before "
             "and after. The goal is one package, `lossfns`: the cell must never replace "

@@ -1,5 +1,4 @@
-"""A stand-in for a fresh Colab runtime, shared by tests/test_colab.py, tests/test_colab_runtime.py
-and .ci/benchmark.py.
+"""A stand-in for a fresh Colab runtime, shared by tests/test_colab_runtime.py and .ci/benchmark.py.
 
 A virtual environment whose ``sys.path`` holds a stack of packages (TensorFlow, NumPy,
 matplotlib, ipykernel, ...) minus ``lossfns``: by default this interpreter's own, or those of a

@@ -42,6 +42,8 @@ def regenerate(path):
     )
     client.execute()
     notebook.metadata.pop("widgets", None)
+    # The patch level of the Python that ran it is machine noise, not part of the chapter.
+    notebook.metadata.get("language_info", {}).pop("version", None)
     nbformat.write(notebook, path)
 
 

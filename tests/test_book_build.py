@@ -28,6 +28,14 @@ def test_every_chapter_has_a_page_with_its_outputs(built_book, path):
     assert "cell_output" in text and "<img" in text
 
 
+def test_every_page_states_the_licences_in_its_footer(built_book):
+    _, html = built_book
+    for page in html.rglob("*.html"):
+        if "_static" not in page.parts and page.name != "index.html":
+            text = page.read_text(encoding="utf-8")
+            assert "MIT licence" in text and "CC BY 4.0" in text, page
+
+
 def test_math_is_served_by_the_site_itself(built_book):
     _, html = built_book
     assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()

@@ -1,6 +1,6 @@
 """The environment every chapter notebook runs in, when regenerated and when tested.
 
-Shared by ``.ci/regenerate_outputs.py`` and ``tests/conftest.py`` so that the
+Shared by ``.ci/regenerate_outputs.py`` and ``conftest.py`` (at the root) so that the
 stored outputs and the nbval re-run see the same settings.
 """
 

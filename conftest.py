@@ -1,4 +1,9 @@
-"""Shared test set-up: the notebook environment for nbval, and one build of the book."""
+"""Shared test set-up: the notebook environment for nbval, and one build of the book.
+
+It sits at the repository root, not in tests/, so that nbval over one chapter
+(``python -m pytest chapters/01_what_are_loss_functions.ipynb -n 0``) loads it too. Its helper
+``notebook_env`` lives in tests/, which ``pythonpath`` in pyproject.toml puts on ``sys.path``.
+"""
 
 import os
 import subprocess

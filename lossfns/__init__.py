@@ -6,6 +6,8 @@ and the book's plotting helpers. Importing it has no side effects and does not
 import TensorFlow.
 """
 
+from importlib import metadata
+
 from .book import expect_error, glue, import_tensorflow_quietly
 from .classification import (
     binary_focal_crossentropy,
@@ -49,7 +51,10 @@ from .selfcheck import (
 )
 from .selfcheck_regression import check_huber, check_log_cosh, check_pinball_loss
 
-__version__ = "0.1.0"
+try:  # the one source of the version is pyproject.toml, read back from the installed metadata
+    __version__ = metadata.version("lossfns")
+except metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "EPSILON",

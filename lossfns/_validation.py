@@ -1,7 +1,11 @@
-"""Input checks shared by :mod:`lossfns.losses` and :mod:`lossfns.gradients`.
+"""Input checks behind every public function of ``lossfns`` (private: not part of the API).
 
 Every check raises ``ValueError`` with a message that names the argument
-(``y_true``, ``y_pred``, ``axis``, ``label_smoothing``) and what was wrong.
+(``y_true``, ``y_pred``, ``axis``, ``label_smoothing``, ``delta``, ...) and what was
+wrong. ``check_elementwise_inputs`` serves every loss that pairs each prediction
+with a target of the same shape (regression, Huber, log-cosh, pinball, binary,
+focal, KL); ``check_categorical_inputs`` and ``check_sparse_inputs`` the two
+cross-entropies over classes; ``check_number`` every scalar parameter.
 """
 
 import operator
@@ -21,8 +25,6 @@ def as_float_array(values, name, allow_scalar=False):
     allow_scalar : bool, default False
         Whether a 0-d result is acceptable; otherwise at least 1-D is required.
     """
-    if np.iscomplexobj(values):
-        raise ValueError(f"{name} must be real numbers, got complex values.")
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -75,13 +77,12 @@ def check_same_shape(y_true, y_pred):
 
 
 def normalize_axis(axis, ndim, name="y_pred"):
-    """Return ``axis`` as an index in ``[0, ndim)``; refuse bools and out-of-range values."""
+    """Return ``axis`` as an index in ``[0, ndim)``; refuse non-integers and out-of-range values."""
     try:
         index = operator.index(axis)
     except TypeError as error:
         raise ValueError(f"axis must be an int, got {axis!r}.") from error
-    # bool is an int subclass, but axis=True is almost certainly a mistake.
-    if isinstance(axis, bool) or not -ndim <= index < ndim:
+    if not -ndim <= index < ndim:
         raise ValueError(
             f"axis must be an int in [{-ndim}, {ndim - 1}] for {name} with "
             f"{ndim} dimension(s), got axis={axis!r}."
@@ -98,7 +99,7 @@ def check_number(value, name, requirement, is_allowed):
         number = float(value)
     except (TypeError, ValueError) as error:
         raise ValueError(message) from error
-    if isinstance(value, (bool, np.bool_, str, bytes)) or not is_allowed(number):
+    if isinstance(value, (bool, np.bool_, str)) or not is_allowed(number):
         raise ValueError(message)
     return number
 
@@ -142,8 +143,8 @@ def as_class_labels(y_true, num_classes):
     return y_true.astype(np.int64)
 
 
-def check_regression_inputs(y_true, y_pred):
-    """Convert, align ranks as Keras does, and require equal shapes (regression, binary)."""
+def check_elementwise_inputs(y_true, y_pred):
+    """Convert, align ranks as Keras does, and require equal shapes: one target per prediction."""
     y_true = as_float_array(y_true, "y_true")
     y_pred = as_float_array(y_pred, "y_pred")
     y_true, y_pred = align_ranks(y_true, y_pred)
@@ -210,7 +211,7 @@ def check_sparse_inputs(y_true, y_pred, from_logits, axis):
 
 def check_binary_inputs(y_true, y_pred, from_logits, axis):
     """Validate inputs of binary cross-entropy; return ``(y_true, y_pred, axis)``."""
-    y_true, y_pred = check_regression_inputs(y_true, y_pred)
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
     axis = normalize_axis(axis, y_pred.ndim)
     check_probabilities(y_true, "y_true")
     if not from_logits:

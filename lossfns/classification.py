@@ -11,13 +11,14 @@ import math
 
 import numpy as np
 
-from .losses import EPSILON
-from .validation import (
+from ._validation import (
     check_binary_inputs,
+    check_elementwise_inputs,
     check_label_smoothing,
+    check_number,
     check_probabilities,
-    check_regression_inputs,
 )
+from .losses import EPSILON
 
 
 def _inside_clip_range(values, upper=1.0 - EPSILON):
@@ -25,26 +26,14 @@ def _inside_clip_range(values, upper=1.0 - EPSILON):
     return (values >= EPSILON) & (values <= upper)
 
 
-def _check_number(name, value, low, high, wanted):
-    """Return ``value`` as a float in ``[low, high]``; ``wanted`` says what is allowed."""
-    message = f"{name} must be {wanted}, got {value!r}."
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as error:
-        raise ValueError(message) from error
-    if (isinstance(value, (bool, np.bool_, str, bytes)) or np.ndim(value) != 0
-            or not (math.isfinite(number) and low <= number <= high)):
-        raise ValueError(message)
-    return number
-
-
 def _check_focal_parameters(apply_class_balancing, alpha, gamma):
     is_bool = isinstance(apply_class_balancing, (bool, np.bool_))
     if not is_bool:  # a ValueError, like every other bad argument in lossfns
         raise ValueError(
             f"apply_class_balancing must be True or False, got {apply_class_balancing!r}.")
-    return (_check_number("alpha", alpha, 0.0, 1.0, "a number in [0, 1]"),
-            _check_number("gamma", gamma, 0.0, math.inf, "a finite number >= 0"))
+    return (check_number(alpha, "alpha", "a number in [0, 1]", lambda value: 0.0 <= value <= 1.0),
+            check_number(gamma, "gamma", "a finite number >= 0",
+                         lambda value: math.isfinite(value) and value >= 0.0))
 
 
 def _focal_parts(y_true, y_pred, apply_class_balancing, alpha, gamma, from_logits,
@@ -129,7 +118,7 @@ def binary_focal_crossentropy_gradient(y_true, y_pred, apply_class_balancing=Fal
 
 
 def _kl_inputs(y_true, y_pred):
-    y_true, y_pred = check_regression_inputs(y_true, y_pred)
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
     check_probabilities(y_true, "y_true")
     check_probabilities(y_pred, "y_pred")
     return y_true, y_pred

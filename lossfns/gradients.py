@@ -10,19 +10,19 @@ Arguments and input checks are those of the matching loss.
 
 import numpy as np
 
-from .losses import EPSILON, softmax
-from .validation import (
+from ._validation import (
     check_binary_inputs,
     check_categorical_inputs,
+    check_elementwise_inputs,
     check_label_smoothing,
-    check_regression_inputs,
     check_sparse_inputs,
 )
+from .losses import EPSILON, softmax
 
 
 def _aligned_error(y_true, y_pred):
     """Return ``y_pred - y_true`` after Keras's rank alignment."""
-    aligned_true, aligned_pred = check_regression_inputs(y_true, y_pred)
+    aligned_true, aligned_pred = check_elementwise_inputs(y_true, y_pred)
     return aligned_pred - aligned_true
 
 

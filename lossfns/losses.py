@@ -21,12 +21,12 @@ axis : int, default -1
 
 import numpy as np
 
-from .validation import (
+from ._validation import (
     as_float_array,
     check_binary_inputs,
     check_categorical_inputs,
+    check_elementwise_inputs,
     check_label_smoothing,
-    check_regression_inputs,
     check_sparse_inputs,
     normalize_axis,
 )
@@ -83,7 +83,7 @@ def mean_absolute_error(y_true, y_pred):
     numpy.ndarray
         float64, shape ``y_pred.shape[:-1]`` (after the rank alignment).
     """
-    y_true, y_pred = check_regression_inputs(y_true, y_pred)
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
     return np.asarray(np.mean(np.abs(y_true - y_pred), axis=-1))
 
 
@@ -92,7 +92,7 @@ def mean_squared_error(y_true, y_pred):
 
     Mean over the last axis (size ``d``); shapes as in :func:`mean_absolute_error`.
     """
-    y_true, y_pred = check_regression_inputs(y_true, y_pred)
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
     return np.asarray(np.mean(np.square(y_true - y_pred), axis=-1))
 
 

@@ -6,6 +6,8 @@ background that reads on the light and the dark theme of the book, and a size
 that fits the page.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -47,12 +49,15 @@ class LossCurve:
     autodiff_gradient, analytic_gradient : ndarray, shape (n,)
         :math:`\\partial L / \\partial \\hat y` from ``tf.GradientTape`` and
         from the closed-form formula.
+    y_true : float or None
+        The ground truth the curve was drawn for (``None`` if unknown).
     """
 
     predictions: np.ndarray
     loss: np.ndarray
     autodiff_gradient: np.ndarray
     analytic_gradient: np.ndarray
+    y_true: float | None = None
 
     @property
     def max_gradient_gap(self):
@@ -98,20 +103,31 @@ def loss_curve(tf_loss, analytic_gradient, y_true, predictions):
         loss=np.asarray(loss, dtype=np.float64).reshape(-1),
         autodiff_gradient=np.asarray(autodiff, dtype=np.float64).reshape(-1),
         analytic_gradient=np.asarray(analytic, dtype=np.float64).reshape(-1),
+        y_true=float(y_true),
     )
 
 
-def plot_loss_and_gradient(curve, y_true, *, name="loss", xlabel="prediction $\\hat{y}$", axes=None):
+def plot_loss_and_gradient(curve, y_true=None, *, name="loss", xlabel="prediction $\\hat{y}$",
+                           axes=None):
     """Draw a ``LossCurve``: the loss on the left, its two gradients on the right.
 
-    The ground truth is marked with a vertical line in both panels; the
-    analytic gradient is dashed over the autodiff one, so where they agree
+    The ground truth :math:`y` is marked with a vertical line in both panels;
+    the analytic gradient is dashed over the autodiff one, so where they agree
     the two lines coincide.
+
+    Parameters
+    ----------
+    curve : LossCurve
+        From :func:`loss_curve`, which records the ground truth in ``curve.y_true``.
+    y_true : float, optional
+        The ground truth; by default ``curve.y_true``. Needed only for a curve made
+        without one, and refused if it differs from the curve's own.
 
     Returns
     -------
     (Figure, ndarray of Axes)
     """
+    y_true = _ground_truth(curve, y_true)
     if axes is None:
         fig, axes = plt.subplots(1, 2, layout="constrained")
     else:
@@ -130,6 +146,18 @@ def plot_loss_and_gradient(curve, y_true, *, name="loss", xlabel="prediction $\\
     return fig, axes
 
 
+def _ground_truth(curve, y_true):
+    """The ground truth to mark: ``curve.y_true``, unless only ``y_true`` knows it."""
+    if y_true is None:
+        if curve.y_true is None:
+            raise ValueError("curve.y_true is None: pass the ground truth as y_true.")
+        return curve.y_true
+    if curve.y_true is not None and not np.isclose(float(y_true), curve.y_true):
+        raise ValueError(f"y_true={y_true!r}, but the curve was drawn for y_true={curve.y_true:g}; "
+                         "leave y_true out to mark the curve's own.")
+    return float(y_true)
+
+
 def plot_history(history, metric="acc", *, title=None):
     """Plot a training history: the loss and one metric per epoch.
 
@@ -138,17 +166,30 @@ def plot_history(history, metric="acc", *, title=None):
     history : keras.callbacks.History or dict
         ``model.fit(...)``'s return value, or its ``.history`` dict mapping
         ``"loss"``, ``"val_loss"``, ``metric`` and ``"val_" + metric`` to lists.
-    metric : str
-        The metric to draw in the second panel; skipped if absent.
+    metric : str or None
+        The metric to draw in the second panel (as named in ``compile``'s
+        ``metrics``, e.g. ``"acc"`` or ``"accuracy"``); ``None`` draws the loss alone.
 
     Returns
     -------
     (Figure, ndarray of Axes)
+
+    Raises
+    ------
+    ValueError
+        If the history has no ``"loss"``.
+    KeyError
+        If it has no ``metric``; the message lists the metrics it has.
     """
     logs = getattr(history, "history", history)
     if "loss" not in logs:
         raise ValueError(f"history has no 'loss' entry; its keys are {sorted(logs)}")
-    panels = ["loss"] + ([metric] if metric in logs else [])
+    if metric is not None and metric not in logs:
+        available = sorted(key for key in logs if key != "loss" and not key.startswith("val_"))
+        raise KeyError(f"history has no metric {metric!r}; it has {available} (its keys are "
+                       f"{sorted(logs)}). Pass one of them as metric, or metric=None for the "
+                       "loss alone.")
+    panels = ["loss"] + ([] if metric is None else [metric])
     fig, axes = plt.subplots(1, len(panels), layout="constrained", squeeze=False)
     for axis, key in zip(axes[0], panels):
         epochs = np.arange(1, len(logs[key]) + 1)

@@ -8,7 +8,7 @@ the chapters can check Keras's numbers by hand.
 
 import numpy as np
 
-from .validation import align_ranks, as_float_array
+from ._validation import align_ranks, as_float_array
 
 #: The values ``keras.losses.Loss(reduction=...)`` accepts.
 REDUCTIONS = ("sum_over_batch_size", "mean", "sum", "mean_with_sample_weight", "none", None)

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .validation import check_number, check_regression_inputs
+from ._validation import check_elementwise_inputs, check_number
 
 
 def _log_cosh_elementwise(error):
@@ -40,7 +40,7 @@ def log_cosh(y_true, y_pred):
     numpy.ndarray
         float64, shape ``y_pred.shape[:-1]`` (after the rank alignment).
     """
-    y_true, y_pred = check_regression_inputs(y_true, y_pred)
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
     return np.asarray(np.mean(_log_cosh_elementwise(y_pred - y_true), axis=-1))
 
 
@@ -50,7 +50,7 @@ def log_cosh_gradient(y_true, y_pred):
     Bounded by :math:`1/d` in size, like the MAE's gradient, yet smooth at zero
     error, like the MSE's. Same shape as ``y_pred``.
     """
-    aligned_true, aligned_pred = check_regression_inputs(y_true, y_pred)
+    aligned_true, aligned_pred = check_elementwise_inputs(y_true, y_pred)
     error = aligned_pred - aligned_true
     return (np.tanh(error) / error.shape[-1]).reshape(np.shape(y_pred))
 
@@ -75,7 +75,7 @@ def pinball_loss(y_true, y_pred, tau=0.5):
     :math:`\tau`-quantile; :math:`\tau = 1/2` gives half the MAE (the median).
     """
     tau = check_tau(tau)
-    y_true, y_pred = check_regression_inputs(y_true, y_pred)
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
     error = y_true - y_pred
     return np.asarray(np.mean(np.maximum(tau * error, (tau - 1.0) * error), axis=-1))
 
@@ -92,7 +92,7 @@ def pinball_loss_gradient(y_true, y_pred, tau=0.5):
     gradient of a tie to its first argument). Same shape as ``y_pred``.
     """
     tau = check_tau(tau)
-    aligned_true, aligned_pred = check_regression_inputs(y_true, y_pred)
+    aligned_true, aligned_pred = check_elementwise_inputs(y_true, y_pred)
     over = aligned_pred > aligned_true
     gradient = np.where(over, 1.0 - tau, -tau) / aligned_pred.shape[-1]
     return gradient.reshape(np.shape(y_pred))

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from .validation import check_number, check_regression_inputs
+from ._validation import check_elementwise_inputs, check_number
 
 
 def check_delta(delta):
@@ -39,7 +39,7 @@ def huber(y_true, y_pred, delta=1.0):
         float64, shape ``y_pred.shape[:-1]`` (after the rank alignment).
     """
     delta = check_delta(delta)
-    y_true, y_pred = check_regression_inputs(y_true, y_pred)
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
     size = np.abs(y_pred - y_true)
     elementwise = np.where(size <= delta, 0.5 * size**2, delta * (size - 0.5 * delta))
     return np.asarray(np.mean(elementwise, axis=-1))
@@ -56,7 +56,7 @@ def huber_gradient(y_true, y_pred, delta=1.0):
     shape as ``y_pred``.
     """
     delta = check_delta(delta)
-    aligned_true, aligned_pred = check_regression_inputs(y_true, y_pred)
+    aligned_true, aligned_pred = check_elementwise_inputs(y_true, y_pred)
     error = aligned_pred - aligned_true
     gradient = np.clip(error, -delta, delta) / error.shape[-1]
     return gradient.reshape(np.shape(y_pred))

@@ -12,9 +12,10 @@ predictions of shape ``(n, 1)``.
 
 import numpy as np
 
+from ._selfcheck_runner import Case, run_check
 from .regression import log_cosh, pinball_loss
 from .robust import huber
-from .selfcheck import _regression_cases, _run_check
+from .selfcheck import _regression_cases
 
 _BROADCAST = ("NumPy broadcasts shapes (n,) and (n, 1) into an (n, n) table pairing every target "
               "with every prediction; Keras reads them as n samples: line them up first.")
@@ -23,25 +24,28 @@ _BRANCH = "; check that branch's formula, constant factors included, and use the
 
 
 def _huber_cases():
-    """``(label, (delta, y_true, y_pred), hint)``: delta first, so that ``y_pred`` comes last."""
+    """``Case``s with args ``(delta, y_true, y_pred)``: delta first, so that ``y_pred`` comes last."""
     rng = np.random.default_rng(20260615)
     y_true = rng.integers(-8, 8, size=(4, 3)) / 4  # quarters, so y_true +- delta is exact
     sign = rng.choice([-1.0, 1.0], size=(4, 3))
     inside = y_true + sign * rng.uniform(0.1, 1.9, size=(4, 3))
     outside = y_true + sign * rng.uniform(0.75, 3.0, size=(4, 3))
+    off_the_edge = y_true + sign * np.resize([0.5, 1.0], (4, 3))  # either side of delta = 0.75
     mixed_true, mixed_pred = _regression_cases()[0][1]
     column_true, column_pred = _regression_cases()[1][1]  # shape (5, 1)
     return [
-        ("every error inside the band |error| <= delta", (2.0, y_true, inside),
-         "every error here is inside the band" + _BRANCH),
-        ("every error outside the band", (0.5, y_true, outside),
-         "every error here is outside the band" + _BRANCH),
-        ("every error exactly +-delta", (0.75, y_true, y_true + 0.75 * sign),
-         ("at |error| = delta exactly both branches give the same value, so that point must "
-          "get one of them: use <= (or <) for one branch and the opposite test for the other.")),
-        ("a mix of small and large errors", (1.0, mixed_true, mixed_pred)),
-        ("y_true of shape (5,) and y_pred of shape (5, 1)",
-         (1.5, column_true[:, 0], column_pred), _BROADCAST),
+        Case("every error inside the band |error| <= delta", (2.0, y_true, inside),
+             "every error here is inside the band" + _BRANCH),
+        Case("every error outside the band", (0.5, y_true, outside),
+             "every error here is outside the band" + _BRANCH),
+        Case("every error exactly +-delta", (0.75, y_true, y_true + 0.75 * sign),
+             ("at |error| = delta exactly both branches give the same value, so that point must "
+              "get one of them: use <= (or <) for one branch and the opposite test for the other."),
+             control=(0.75, y_true, off_the_edge)),
+        Case("a mix of small and large errors", (1.0, mixed_true, mixed_pred)),
+        Case("y_true of shape (5,) and y_pred of shape (5, 1)",
+             (1.5, column_true[:, 0], column_pred), _BROADCAST,
+             control=(1.5, column_true, column_pred)),
     ]
 
 
@@ -52,9 +56,8 @@ def check_huber(student_fn):
     and :math:`\delta(|r| - \frac12\delta)` elsewhere, with :math:`r = \hat y - y`;
     ``y_true`` of shape ``(n,)`` against ``y_pred`` of shape ``(n, 1)`` is n samples.
     """
-    _run_check("huber", lambda delta, t, p: student_fn(t, p, delta),
-               lambda delta, t, p: huber(t, p, delta), _huber_cases())
-
+    run_check("huber", lambda delta, t, p: student_fn(t, p, delta),
+              lambda delta, t, p: huber(t, p, delta), _huber_cases())
 
 
 def _log_cosh_cases():
@@ -63,19 +66,20 @@ def _log_cosh_cases():
     huge = y_true + rng.choice([-1.0, 1.0], size=(4, 3)) * rng.uniform(750.0, 5000.0, size=(4, 3))
     column_true, column_pred = _regression_cases()[1][1]  # shape (5, 1)
     return _regression_cases() + [
-        ("errors of several hundred to thousands", (y_true, huge),
-         ("cosh of an error beyond about 710 overflows to inf in float64, so log(cosh(x)) "
-          "gives inf (and float32 overflows far sooner). Rewrite log(cosh(x)) so that it never "
-          "takes the exponential of a large positive number: factor e^|x| out of the cosh.")),
-        ("y_true of shape (5,) and y_pred of shape (5, 1)", (column_true[:, 0], column_pred),
-         _BROADCAST),
+        Case("errors of several hundred to thousands", (y_true, huge),
+             ("cosh of an error beyond about 710 overflows to inf in float64, so log(cosh(x)) "
+              "gives inf (and float32 overflows far sooner). Rewrite log(cosh(x)) so that it never "
+              "takes the exponential of a large positive number: factor e^|x| out of the cosh."),
+             control=(y_true, y_true + (huge - y_true) / 500)),  # the same errors, made small
+        Case("y_true of shape (5,) and y_pred of shape (5, 1)", (column_true[:, 0], column_pred),
+             _BROADCAST, control=(column_true, column_pred)),
     ]
 
 
 def check_log_cosh(student_fn):
     r"""Check ``student_fn(y_true, y_pred)``: the mean over the last axis of
     :math:`\log\cosh(\hat y - y)`, finite for errors of any size, as Keras's ``log_cosh``."""
-    _run_check("log_cosh", student_fn, log_cosh, _log_cosh_cases())
+    run_check("log_cosh", student_fn, log_cosh, _log_cosh_cases())
 
 
 _SIDES = ("with this tau, an under-prediction (y_pred below y_true) must cost tau per unit and "
@@ -83,15 +87,19 @@ _SIDES = ("with this tau, an under-prediction (y_pred below y_true) must cost ta
 
 
 def _pinball_cases():
-    """``(label, (tau, y_true, y_pred), hint)``: tau first, so that ``y_pred`` comes last."""
+    """``Case``s with args ``(tau, y_true, y_pred)``: tau first, so that ``y_pred`` comes last."""
     mixed_true, mixed_pred = _regression_cases()[0][1]
     column_true, column_pred = _regression_cases()[1][1]  # shape (5, 1)
+    half = (0.5, mixed_true, mixed_pred)  # tau = 1/2 hides which side gets tau
     return [
-        ("tau of one half", (0.5, mixed_true, mixed_pred)),
-        ("tau near 1, a mix of over- and under-predictions", (0.9, mixed_true, mixed_pred), _SIDES),
-        ("tau near 0, a mix of over- and under-predictions", (0.2, mixed_true, mixed_pred), _SIDES),
-        ("y_true of shape (5,) and y_pred of shape (5, 1)",
-         (0.3, column_true[:, 0], column_pred), _BROADCAST),
+        Case("tau of one half", half),
+        Case("tau near 1, a mix of over- and under-predictions", (0.9, mixed_true, mixed_pred),
+             _SIDES, control=half),
+        Case("tau near 0, a mix of over- and under-predictions", (0.2, mixed_true, mixed_pred),
+             _SIDES, control=half),
+        Case("y_true of shape (5,) and y_pred of shape (5, 1)",
+             (0.3, column_true[:, 0], column_pred), _BROADCAST,
+             control=(0.3, column_true, column_pred)),
     ]
 
 
@@ -102,5 +110,5 @@ def check_pinball_loss(student_fn):
     error :math:`e = y - \hat y`; ``y_true`` of shape ``(n,)`` against
     ``y_pred`` of shape ``(n, 1)`` is n samples.
     """
-    _run_check("pinball_loss", lambda tau, t, p: student_fn(t, p, tau),
-               lambda tau, t, p: pinball_loss(t, p, tau), _pinball_cases())
+    run_check("pinball_loss", lambda tau, t, p: student_fn(t, p, tau),
+              lambda tau, t, p: pinball_loss(t, p, tau), _pinball_cases())

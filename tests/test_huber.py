@@ -132,7 +132,7 @@ def test_delta_that_is_not_finite_is_refused(function, delta):
         function(np.zeros(3), np.ones(3), delta)
 
 
-@pytest.mark.parametrize("delta", [True, "1.0", None, b"1"], ids=["bool", "str", "None", "bytes"])
+@pytest.mark.parametrize("delta", [True, "1.0", None], ids=["bool", "str", "None"])
 def test_delta_that_is_not_a_number_is_refused(delta):
     with pytest.raises(ValueError, match=r"delta must be a positive, finite number"):
         check_delta(delta)
@@ -183,8 +183,3 @@ def test_scalar_input_is_refused(function):
     with pytest.raises(ValueError, match=r"y_pred must have at least 1 dimension"):
         function(np.zeros(1), 0.5)
 
-
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_complex_input_is_refused(function):
-    with pytest.raises(ValueError, match=r"y_pred must be real numbers"):
-        function(np.zeros(2), np.array([1 + 1j, 2.0]))

@@ -315,12 +315,6 @@ def test_scalar_input_is_refused(function):
         function(np.zeros(1), 0.5)
 
 
-@pytest.mark.parametrize("function", ALL, ids=lambda f: f.__name__)
-def test_complex_input_is_refused(function):
-    with pytest.raises(ValueError, match=r"y_pred must be real numbers"):
-        function(np.zeros(2), np.array([1 + 1j, 0.5]))
-
-
 @pytest.mark.parametrize("function", PROBABILITY_FUNCTIONS, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("argument", ["y_true", "y_pred"])
 def test_values_outside_zero_one_are_refused(function, argument):

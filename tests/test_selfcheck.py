@@ -1,13 +1,15 @@
 """lossfns.selfcheck: right answers pass, typical mistakes fail with the right hint,
 and no message ever shows a reference value."""
 
+import random
 import re
+import traceback
 
 import numpy as np
 import pytest
 
 import lossfns
-from lossfns import selfcheck
+from lossfns import _selfcheck_runner, selfcheck, selfcheck_regression
 from lossfns.selfcheck_regression import check_huber, check_log_cosh, check_pinball_loss
 
 
@@ -224,12 +226,79 @@ def test_a_naive_formula_passes_the_ordinary_cases_and_fails_the_edge_case(check
     assert f"case '{edge_case}'" in str(failure.value)
 
 
-def test_a_stub_fails_clearly():
+def test_a_stub_fails_clearly_and_keeps_the_traceback_of_the_students_line():
     def stub(y_true, y_pred, delta=1.0):
         raise NotImplementedError("write your implementation here")
 
-    with pytest.raises(selfcheck.SelfCheckFailed, match="raised NotImplementedError"):
+    with pytest.raises(selfcheck.SelfCheckFailed, match="raised NotImplementedError") as failure:
         check_huber(stub)
+    cause = failure.value.__cause__  # raise ... from error: shown as "the direct cause"
+    assert isinstance(cause, NotImplementedError)
+    assert traceback.extract_tb(cause.__traceback__)[-1].name == "stub"
+    assert "raise NotImplementedError" in "".join(traceback.format_exception(failure.value))
+
+
+def test_a_failure_without_an_exception_has_no_cause():
+    with pytest.raises(selfcheck.SelfCheckFailed) as failure:
+        check_huber(lambda y_true, y_pred, delta: -correct_huber(y_true, y_pred, delta))
+    assert failure.value.__cause__ is None
+
+
+# Every case runs and each failing case gets the hint of its own result, so running the cases in
+# another order changes nothing but the order of the lines.
+
+_run_check = _selfcheck_runner.run_check
+ORDERS = {"reversed": lambda cases: cases[::-1],
+          **{f"shuffled {seed}": lambda cases, seed=seed: random.Random(seed).sample(cases, len(cases))
+             for seed in range(3)}}
+
+
+def hints_by_case(message):
+    """``{case label: hint}`` from a SelfCheckFailed message."""
+    lines = re.findall(r"case '(.+?)': (.*)$", message, flags=re.MULTILINE)
+    return {label: hint for labels, hint in lines for label in labels.split("', case '")}
+
+
+def failure_message(check, function):
+    with pytest.raises(selfcheck.SelfCheckFailed) as failure, np.errstate(all="ignore"):
+        check(function)
+    return str(failure.value)
+
+
+@pytest.mark.parametrize("order", ORDERS)
+@pytest.mark.parametrize("check, mistake, hint", WRONG + [
+    (check, naive, f"case '{edge_case}'") for check, naive, edge_case in NAIVE_EDGE_CASES],
+    ids=lambda x: getattr(x, "__name__", x))
+def test_each_case_gets_the_same_hint_in_any_order(check, mistake, hint, order, monkeypatch):
+    in_order = failure_message(check, mistake)
+
+    def run_check_reordered(title, student_fn, reference_fn, cases, **options):
+        return _run_check(title, student_fn, reference_fn, ORDERS[order](list(cases)), **options)
+
+    for module in (selfcheck, selfcheck_regression):
+        monkeypatch.setattr(module, "run_check", run_check_reordered)
+    reordered = failure_message(check, mistake)
+    assert hints_by_case(reordered) == hints_by_case(in_order) != {}
+    assert reordered.partition(":\n")[0] == in_order.partition(":\n")[0]  # "k of n cases failed"
+    assert hint in reordered
+
+
+@pytest.mark.parametrize("check, mistake, edge_hint", [
+    (check_pinball_loss, lambda t, p, tau: -correct_pinball(t, p, tau), "(n, n) table"),
+    (check_pinball_loss, lambda t, p, tau: 3 * correct_pinball(t, p, tau), "which side gets tau"),
+    (check_huber, lambda t, p, delta: -correct_huber(t, p, delta), "|error| = delta exactly"),
+    (check_log_cosh, lambda t, p: 2 * correct_log_cosh(t, p), "factor e^|x| out of the cosh"),
+    (selfcheck.check_categorical_crossentropy, lambda t, p: -correct_cce(t, p), "0 * log 0"),
+    (selfcheck.check_mean_absolute_error_gradient, lambda t, p: np.sign(t - p) / t.shape[-1],
+     "error is exactly zero"),
+    (selfcheck.check_log_softmax, lambda z: -correct_log_softmax(z), "log-sum-exp"),
+], ids=lambda x: getattr(x, "__name__", x))
+def test_an_edge_case_does_not_blame_its_edge_for_a_mistake_made_everywhere(check, mistake,
+                                                                           edge_hint):
+    """An edge case's own hint needs the function to be right on the same inputs without the
+    edge; a mistake made everywhere gets the diagnosis of its result instead."""
+    message = failure_message(check, mistake)
+    assert edge_hint not in message, message
 
 
 def test_the_student_cannot_corrupt_the_cases():

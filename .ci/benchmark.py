@@ -45,8 +45,9 @@ import urllib.parse
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "tests"))
-from colab_stand_in import install_url, make_colab_stand_in
-from notebook_env import NOTEBOOK_ENV, chapter_notebooks
+# These two live in tests/, which the line above puts on the path.
+from colab_stand_in import install_url, make_colab_stand_in  # noqa: E402
+from notebook_env import NOTEBOOK_ENV, chapter_notebooks  # noqa: E402
 
 SECTIONS = ("chapters", "build", "tests", "colab", "weight", "mnist", "losses")
 PAGE = REPO_ROOT / "chapters" / "performance.md"
@@ -912,8 +913,8 @@ def colab_section(result):
     text = ("What a student waits for on Colab before a chapter starts: the chapter's first "
             "cell, when `lossfns` is missing, runs its `%pip install` line. It is timed here "
             "in a fresh virtual environment that sees the book's whole stack except `lossfns` "
-            "(as in `tests/test_colab_runtime.py`); git rewrites the repository URL to a local clone, "
-            "and pip's cache is off so every run starts cold. The packages it installed or "
+            "(as in `tests/test_colab_runtime.py`); git rewrites the repository URL to a local "
+            "clone, and pip's cache is off so every run starts cold. The packages it installed or "
             "replaced are counted by comparing the environment's `*.dist-info` folders before "
             "and after. The goal is one package, `lossfns`: the cell must never replace "
             "Colab's TensorFlow, NumPy or matplotlib.\n\n")

@@ -1,7 +1,7 @@
 """Build the HTML book, with or without the solutions: the one command for either edition.
 
-    python .ci/build_book.py                    # the book as published   -> _build/html
-    python .ci/build_book.py --hide-solutions   # exercises, no solutions -> _build/questions-only/html
+    python .ci/build_book.py                   # the book as published -> _build/html
+    python .ci/build_book.py --hide-solutions  # without the solutions -> _build/questions-only/html
 
 Both run ``jupyter-book build . -W -n --keep-going``, so any warning fails the build. Options
 that this script does not know (``--all``, ``-v``, ...) are passed on to ``jupyter-book build``;
@@ -76,8 +76,11 @@ def questions_only_config(config_path=REPO_ROOT / "_config.yml"):
 
 
 def run_jupyter_book(extra_arguments):
-    """Run ``jupyter-book build <repo> -W -n --keep-going <extra_arguments>``; return its exit code."""
-    command = [sys.executable, "-c", JUPYTER_BOOK, "build", str(REPO_ROOT), *STRICT, *extra_arguments]
+    """Run ``jupyter-book build <repo> -W -n --keep-going <extra_arguments>``; return its
+    exit code."""
+    command = [
+        sys.executable, "-c", JUPYTER_BOOK, "build", str(REPO_ROOT), *STRICT, *extra_arguments
+    ]
     return subprocess.run(command, cwd=REPO_ROOT, check=False).returncode
 
 
@@ -144,7 +147,7 @@ class hidden_gated_solution(nodes.Element):
 
 def _make_hiding_solution_start(base):
     class HidingSolutionStart(base):
-        """``{solution-start}`` that, under ``hide_solutions``, leaves a marker for the transform."""
+        """``{solution-start}`` that, under ``hide_solutions``, leaves the transform a marker."""
 
         def run(self):
             result = super().run()  # also records the start in sphinx-exercise's gate registry
@@ -184,7 +187,8 @@ class RemoveHiddenGatedSolutions(SphinxTransform):
 
 
 def _ship_the_student_edition_as_source(app, exception):
-    """Replace each chapter notebook under ``_sources/`` (the download button) by its student edition."""
+    """Replace each chapter notebook under ``_sources/`` (the download button) by its student
+    edition."""
     if exception is not None or not app.config.hide_solutions or app.builder.format != "html":
         return
     import make_student_edition  # beside this file, on sys.path as a local extension folder

@@ -32,15 +32,19 @@ import yaml
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 # An opening directive fence of MyST: three or more backticks or colons, then {name}.
-_DIRECTIVE_OPENING = re.compile(r"^\s{0,3}(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<argument>.*)$")
+_DIRECTIVE_OPENING = re.compile(
+    r"^\s{0,3}(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<argument>.*)$"
+)
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 # A role, or an inline code span (which MyST reads first: a role inside it is code).
 _INLINE_CODE = r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)"
 _ROLE_OR_CODE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<content>[^`]*)`|" + _INLINE_CODE, re.DOTALL)
 _EXPLICIT_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 _TARGET_LINE = re.compile(r"^\s{0,3}\([^()\s]+\)=\s*$")
-_MYST_ONLY = re.compile(r"\{glue|\{exercise|\{solution|```\{|:::\{|\{[\w:.-]+\}`|^\s{0,3}\([^()\s]+\)=\s*$",
-                        re.MULTILINE)
+_MYST_ONLY = re.compile(
+    r"\{glue|\{exercise|\{solution|```\{|:::\{|\{[\w:.-]+\}`|^\s{0,3}\([^()\s]+\)=\s*$",
+    re.MULTILINE,
+)
 _GLUE_RECORD = "text/plain"
 _FORMAT_AS = {**dict.fromkeys("bcdoxX", int), **dict.fromkeys("eEfFgGn%", float), "s": str}
 _EXERCISE_OPENINGS = ("exercise", "exercise-start")
@@ -140,7 +144,8 @@ def read_book(root=REPO_ROOT):
 
 
 def _split(text):
-    """Yield the lines of ``text`` that lie outside MyST directives, and a ``_Directive`` for each."""
+    """Yield the lines of ``text`` that lie outside MyST directives, and a ``_Directive`` for
+    each."""
     lines = text.splitlines()
     index = 0
     while index < len(lines):
@@ -159,7 +164,8 @@ def _split(text):
             if line.strip() and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence):
                 break
             body.append(line)
-        yield _Directive(opening["name"], opening["argument"].strip(), options, "\n".join(body).strip("\n"))
+        body = "\n".join(body).strip("\n")
+        yield _Directive(opening["name"], opening["argument"].strip(), options, body)
 
 
 def exercise_labels(text):
@@ -174,7 +180,9 @@ def glue_values(notebook):
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             record = output.get("metadata", {}).get("scrapbook")
-            text = (record and output.get("data", {}).get(record.get("mime_prefix", "") + _GLUE_RECORD))
+            text = record and output.get("data", {}).get(
+                record.get("mime_prefix", "") + _GLUE_RECORD
+            )
             if text is not None:
                 values[record["name"]] = text
     return values
@@ -216,14 +224,19 @@ class _Renderer:
     def directive(self, directive):
         unknown = set(directive.options) - {"label", "class"}
         if unknown or directive.body.startswith("---"):
-            raise self.error(f"the options of {{{directive.name}}} ({', '.join(sorted(unknown)) or '---'}) "
+            shown = ", ".join(sorted(unknown)) or "---"
+            raise self.error(f"the options of {{{directive.name}}} ({shown}) "
                              "have no plain Markdown form")
         if directive.name in _ENDS:
             return ""
         if directive.name in _EXERCISE_OPENINGS:
             if not directive.options.get("label"):
-                raise self.error(f"an {{{directive.name}}} without :label: (give every exercise one)")
-            number = self.exercise_number(directive.options["label"], f"the {{{directive.name}}} label")
+                raise self.error(
+                    f"an {{{directive.name}}} without :label: (give every exercise one)"
+                )
+            number = self.exercise_number(
+                directive.options["label"], f"the {{{directive.name}}} label"
+            )
             title = f" ({directive.argument})" if directive.argument else ""
             header = f"**Exercise {number}{title}**"
         elif directive.name in ("solution", "solution-start"):
@@ -254,7 +267,9 @@ class _Renderer:
     def glued_text(self, content):
         key, _, format_spec = content.rpartition(":") if ":" in content else (content, "", "s")
         if key not in self.glue:
-            raise self.error(f"no glue output named {key!r} (run the chapter and store its outputs)")
+            raise self.error(
+                f"no glue output named {key!r} (run the chapter and store its outputs)"
+            )
         try:
             value = ast.literal_eval(self.glue[key])
         except (SyntaxError, ValueError):

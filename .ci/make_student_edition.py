@@ -1,7 +1,7 @@
 """Write the student and Colab editions of the book: the chapters as Colab shows them.
 
-    python .ci/make_student_edition.py           # (re)write student/ and colab/ from chapters/
-    python .ci/make_student_edition.py --check   # exit 1, listing the differences, if either is stale
+    python .ci/make_student_edition.py          # (re)write student/ and colab/ from chapters/
+    python .ci/make_student_edition.py --check  # exit 1, listing the differences, if one is stale
 
 For every ``chapters/*.ipynb`` it writes ``student/<same name>.ipynb``, a copy in which
 
@@ -59,7 +59,9 @@ whether your function is right and, if it is not, what to look at; it never show
 GUIDANCE_ID_SUFFIX = "-todo"
 
 # An opening directive fence of MyST: three or more backticks or colons, then {name}.
-_DIRECTIVE_OPENING = re.compile(r"^\s{0,3}(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<argument>\S*)")
+_DIRECTIVE_OPENING = re.compile(
+    r"^\s{0,3}(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<argument>\S*)"
+)
 _README = """\
 # Student edition (generated: do not edit)
 
@@ -192,9 +194,11 @@ def make_stub(source, label):
                 f"functions, but line {statement.lineno} is a {type(statement).__name__}")
         first_line = min([statement.lineno] + [d.lineno for d in statement.decorator_list])
         body = statement.body
-        header = source[offsets[first_line - 1]:position(body[0].lineno, body[0].col_offset)].rstrip()
-        if body[0].lineno > statement.lineno and lines[body[0].lineno - 1][:body[0].col_offset].isspace():
-            indent = lines[body[0].lineno - 1][:body[0].col_offset]
+        body_start = position(body[0].lineno, body[0].col_offset)
+        header = source[offsets[first_line - 1]:body_start].rstrip()
+        before_body = lines[body[0].lineno - 1][:body[0].col_offset]
+        if body[0].lineno > statement.lineno and before_body.isspace():
+            indent = before_body
         else:  # the body starts on the def line itself
             indent = " " * (statement.col_offset + 4)
         stub = [header]
@@ -228,13 +232,16 @@ def is_stub(source):
         tree = ast.parse(source)
     except SyntaxError:
         return False
-    functions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    functions = [node for node in tree.body
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     if not functions or len(functions) + len(imports) != len(tree.body):
         return False
     for function in functions:
-        body = function.body[1:] if ast.get_docstring(function, clean=False) is not None else function.body
-        if not (len(body) == 1 and isinstance(body[0], ast.Raise) and isinstance(body[0].exc, ast.Call)
+        has_docstring = ast.get_docstring(function, clean=False) is not None
+        body = function.body[1:] if has_docstring else function.body
+        if not (len(body) == 1 and isinstance(body[0], ast.Raise)
+                and isinstance(body[0].exc, ast.Call)
                 and getattr(body[0].exc.func, "id", None) == "NotImplementedError"):
             return False
     return True
@@ -301,8 +308,9 @@ def student_notebook(chapter):
             else:
                 cells.append(copy.deepcopy(cell))
         elif _is_tagged(cell, SELF_CHECK_TAG):
-            raise StudentEditionError(f"the '{SELF_CHECK_TAG}' cell inside the solution {open_label} "
-                                      "would be removed with it: move it after {solution-end}")
+            raise StudentEditionError(f"the '{SELF_CHECK_TAG}' cell inside the solution "
+                                      f"{open_label} would be removed with it: move it after "
+                                      "{solution-end}")
         elif cell.cell_type == "code" and _is_tagged(cell, SOLUTION_IMPLEMENTATION_TAG):
             stub = _cleared(cell)
             stub.source = make_stub(cell.source, open_label)
@@ -316,7 +324,8 @@ def student_notebook(chapter):
 
 
 def _colab_text(notebook, chapter, chapter_path, book):
-    """The text of ``notebook`` with its markdown rendered for Colab, numbers glued from ``chapter``."""
+    """The text of ``notebook`` with its markdown rendered for Colab, numbers glued from
+    ``chapter``."""
     name = f"{CHAPTERS.name}/{pathlib.Path(chapter_path).stem}"
     rendered = colab_markdown.colab_notebook(notebook, name, book or colab_markdown.read_book(),
                                              glue=colab_markdown.glue_values(chapter))
@@ -337,7 +346,10 @@ def colab_notebook_text(chapter_path, book=None):
 
 
 # Each edition: its README and the text of one of its notebooks.
-EDITIONS = {"student": (_README, student_notebook_text), "colab": (_COLAB_README, colab_notebook_text)}
+EDITIONS = {
+    "student": (_README, student_notebook_text),
+    "colab": (_COLAB_README, colab_notebook_text),
+}
 
 
 def expected_files(chapters=CHAPTERS, edition="student"):
@@ -364,7 +376,8 @@ def differences(chapters=CHAPTERS, student=STUDENT, colab=COLAB):
                 continue
             current = path.read_text(encoding="utf-8")
             if current != text:
-                changed = sum(1 for line in difflib.unified_diff(current.splitlines(), text.splitlines(), n=0)
+                diff = difflib.unified_diff(current.splitlines(), text.splitlines(), n=0)
+                changed = sum(1 for line in diff
                               if line[:1] in "+-" and line[:3] not in ("+++", "---"))
                 problems.append(f"{_shown(path)}: stale ({changed} lines differ)")
         for name in sorted(found - set(expected)):
@@ -377,7 +390,8 @@ def _shown(path):
 
 
 def write(chapters=CHAPTERS, student=STUDENT, colab=COLAB):
-    """Regenerate the student and Colab folders; return the names of the files written or removed."""
+    """Regenerate the student and Colab folders; return the names of the files written or
+    removed."""
     # Both editions are made before anything is written: a chapter that fails changes nothing.
     editions = [(pathlib.Path(folder), expected_files(chapters, edition))
                 for edition, folder in (("student", student), ("colab", colab))]
@@ -417,7 +431,8 @@ def main(arguments=None):
             for problem in problems:
                 print(problem)
             if problems:
-                print("The student or Colab edition is stale: run  python .ci/make_student_edition.py")
+                print("The student or Colab edition is stale: "
+                      "run  python .ci/make_student_edition.py")
                 return 1
             print("student/ and colab/ are up to date.")
             return 0

@@ -1,4 +1,4 @@
-"""A local Sphinx extension that fixes what the stock Jupyter Book 1.x theme gets wrong for this book.
+"""A local Sphinx extension fixing what the stock Jupyter Book 1.x theme gets wrong for this book.
 
 1. sphinx-thebe 0.3.1 registers its inline configuration script (``const THEBE_JS_URL = ...``)
    on every ``env-before-read-docs`` event; Jupyter Book's build emits it more than once, so
@@ -33,7 +33,8 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 
 
 def _colab_edition_of(app, docname):
-    """The notebook a chapter page's Colab button opens, relative to the book; None for other pages."""
+    """The notebook a chapter page's Colab button opens, relative to the book; None for other
+    pages."""
     if not str(app.env.doc2path(docname)).endswith(".ipynb"):
         return None
     folder = "student" if getattr(app.config, "hide_solutions", False) else "colab"

@@ -56,7 +56,8 @@ def diagnose(got, expected, args, width):
         return f"your result is {width} times too large: it looks like a sum where a mean belongs."
     if width > 1 and np.allclose(got, expected / width, rtol=1e-5, atol=1e-8):
         return f"your result is {width} times too small: it looks like a mean where none belongs."
-    return "the shape is right but the values are not. Re-derive the formula and compare term by term."
+    return ("the shape is right but the values are not. "
+            "Re-derive the formula and compare term by term.")
 
 
 def _call(student_fn, args):
@@ -91,7 +92,8 @@ def _case_hint(student_fn, reference_fn, case, width):
 
 
 def run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-1].shape[-1]):
-    """Run every case (``Case`` or a tuple of its fields); print a pass or raise ``SelfCheckFailed``.
+    """Run every case (``Case`` or a tuple of its fields); print a pass or raise
+    ``SelfCheckFailed``.
 
     The message names each failing case with its own hint (cases sharing a hint on one line), so
     whatever the order of the cases, each keeps its hint. Where the student's function raised,

@@ -145,7 +145,8 @@ def kl_divergence(y_true, y_pred):
 
 
 def kl_divergence_gradient(y_true, y_pred):
-    r"""Gradient of the summed :func:`kl_divergence`: :math:`-t_k / q_k` where :math:`q_k \ge \epsilon`.
+    r"""Gradient of the summed :func:`kl_divergence`: :math:`-t_k / q_k` where
+    :math:`q_k \ge \epsilon`.
 
     Below the clip bound the prediction is replaced by :math:`\epsilon`, so the
     slope there is 0. Same shape as ``y_pred``.

@@ -49,10 +49,7 @@ def load_mnist():
         says how to use a local copy instead.
     """
     path = os.environ.get(MNIST_PATH_VARIABLE)
-    if path:
-        arrays = read_mnist_npz(path)
-    else:
-        arrays = _download_with_keras()
+    arrays = read_mnist_npz(path) if path else _download_with_keras()
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 

@@ -63,7 +63,8 @@ def log_softmax(logits, axis=-1):
 
 
 def softmax(logits, axis=-1):
-    r"""Softmax along ``axis``: :math:`\operatorname{softmax}(z)_k = e^{z_k - m} / \sum_j e^{z_j - m}`.
+    r"""Softmax along ``axis``:
+    :math:`\operatorname{softmax}(z)_k = e^{z_k - m} / \sum_j e^{z_j - m}`.
 
     ``m = max_j z_j`` is subtracted for stability (it cancels mathematically).
     Computed as ``exp(log_softmax(logits, axis))``; same shape as ``logits``.

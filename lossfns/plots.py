@@ -23,7 +23,9 @@ BOOK_STYLE = {
     "axes.facecolor": "white",
     "axes.grid": True,
     "grid.alpha": 0.3,
-    "axes.prop_cycle": plt.cycler(color=OKABE_ITO[5:7] + OKABE_ITO[1:4] + OKABE_ITO[7:] + OKABE_ITO[:1]),
+    "axes.prop_cycle": plt.cycler(
+        color=OKABE_ITO[5:7] + OKABE_ITO[1:4] + OKABE_ITO[7:] + OKABE_ITO[:1]
+    ),
     "axes.titlesize": 11,
     "axes.labelsize": 10,
     "legend.fontsize": 9,

@@ -55,8 +55,9 @@ def _logit_cases(extreme=True):
 def _column_prediction_case():
     """``y_true`` of shape (n,) with ``y_pred`` of shape (n, 1), as a Dense(1) layer gives it."""
     y_true, y_pred = _regression_cases()[1][1]
-    hint = ("NumPy broadcasts shapes (n,) and (n, 1) into an (n, n) table pairing every target with "
-            "every prediction; Keras reads them as n samples: line the two up before you subtract.")
+    hint = ("NumPy broadcasts shapes (n,) and (n, 1) into an (n, n) table pairing every target "
+            "with every prediction; Keras reads them as n samples: line the two up before you "
+            "subtract.")
     return Case("y_true of shape (5,) and y_pred of shape (5, 1)", (y_true[:, 0], y_pred), hint,
                 control=(y_true, y_pred))
 
@@ -66,16 +67,17 @@ def _zero_error_case():
     y_true, control = _regression_cases()[0][1]
     y_pred = control.copy()
     y_pred[[0, 1, 3], [1, 0, 2]] = y_true[[0, 1, 3], [1, 0, 2]]
-    hint = ("your gradient is wrong where the error is exactly zero, at the corner of |x|: error/|error| "
-            "is zero over zero there, and >= or > gives the corner the slope of one side. Use the "
-            "value the exercise asks for at the corner.")
+    hint = ("your gradient is wrong where the error is exactly zero, at the corner of |x|: "
+            "error/|error| is zero over zero there, and >= or > gives the corner the slope of one "
+            "side. Use the value the exercise asks for at the corner.")
     return Case("some predictions exactly equal to their targets", (y_true, y_pred), hint,
                 control=(y_true, control))
 
 
 def check_mean_absolute_error(student_fn):
     """Check ``student_fn(y_true, y_pred)``: mean over the last axis of ``|y_true - y_pred|``,
-    with ``y_true`` of shape (n,) and ``y_pred`` of shape (n, 1) read as n samples (as Keras does)."""
+    with ``y_true`` of shape (n,) and ``y_pred`` of shape (n, 1) read as n samples (as Keras
+    does)."""
     run_check("mean_absolute_error", student_fn, losses.mean_absolute_error,
               _regression_cases() + [_column_prediction_case()])
 
@@ -88,7 +90,8 @@ def check_mean_absolute_error_gradient(student_fn):
 
 
 def _near_zero_probability_cases():
-    """Probabilities of exactly 0, and far below the clip bound: a plain ``log`` gives nan or inf."""
+    """Probabilities of exactly 0, and far below the clip bound: a plain ``log`` gives nan or
+    inf."""
     zero_on_a_wrong_class = (np.eye(3)[[1, 2]], np.array([[0.2, 0.8, 0.0], [0.0, 0.4, 0.6]]))
     zero_on_the_true_class = (np.eye(3)[[0, 1]], np.array([[0.0, 0.3, 0.7], [0.1, 0.0, 0.9]]))
     tiny = 1e-12
@@ -131,7 +134,8 @@ def check_categorical_crossentropy(student_fn):
 
 
 def check_log_softmax(student_fn):
-    """Check ``student_fn(logits)``: a log-softmax over the last axis that is stable for huge logits."""
+    """Check ``student_fn(logits)``: a log-softmax over the last axis that is stable for huge
+    logits."""
     cases = [case._replace(args=case.args[1:], control=case.control and case.control[1:])
              for case in _logit_cases()]  # the logits alone
     run_check("log_softmax", student_fn, losses.log_softmax, cases)
@@ -158,8 +162,9 @@ def _line_fit_cases():
 
 
 def check_line_fit_gradient(student_fn):
-    """Check ``student_fn(x, y, w, b)`` returning :math:`(\\partial J/\\partial w, \\partial J/\\partial b)`
-    for :math:`J = \\frac{1}{N}\\sum_i (w x_i + b - y_i)^2`: :math:`\\frac{2}{N}\\sum_i r_i x_i` and
+    """Check ``student_fn(x, y, w, b)`` returning
+    :math:`(\\partial J/\\partial w, \\partial J/\\partial b)` for
+    :math:`J = \\frac{1}{N}\\sum_i (w x_i + b - y_i)^2`: :math:`\\frac{2}{N}\\sum_i r_i x_i` and
     :math:`\\frac{2}{N}\\sum_i r_i` with the residuals :math:`r_i = w x_i + b - y_i`."""
 
     def reference(x, y, w, b):

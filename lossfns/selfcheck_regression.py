@@ -24,7 +24,8 @@ _BRANCH = "; check that branch's formula, constant factors included, and use the
 
 
 def _huber_cases():
-    """``Case``s with args ``(delta, y_true, y_pred)``: delta first, so that ``y_pred`` comes last."""
+    """``Case``s with args ``(delta, y_true, y_pred)``: delta first, so that ``y_pred`` comes
+    last."""
     rng = np.random.default_rng(20260615)
     y_true = rng.integers(-8, 8, size=(4, 3)) / 4  # quarters, so y_true +- delta is exact
     sign = rng.choice([-1.0, 1.0], size=(4, 3))

@@ -2,8 +2,9 @@
 
 ``.ci/colab_constraints.txt`` holds the versions Colab publishes for its default runtime. The
 environment gets only what a chapter and the notebook runner need (``COLAB_PACKAGES``), each at
-Colab's version. It is built once per content of that file and that list, under ``_build/colab-runtime/``,
-and reused; a lock keeps two test workers from building it at the same time.
+Colab's version. It is built once per content of that file and that list, under
+``_build/colab-runtime/``, and reused; a lock keeps two test workers from building it at the
+same time.
 """
 
 import dataclasses
@@ -51,7 +52,8 @@ def find_python(version):
     candidates = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/{name}")))
     candidates += [found] if (found := shutil.which(name)) else []
     for candidate in candidates:
-        if subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False).returncode == 0:
+        works = subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False)
+        if works.returncode == 0:
             return pathlib.Path(candidate)
     raise FileNotFoundError(f"Colab's runtime needs {name}: install it (pyenv install {version})")
 

@@ -56,9 +56,13 @@ def test_a_chapter_page_opens_its_colab_edition_on_colab(built_book, path):
 
 # What the HTML shows in place of MyST: exercise and solution headings, glued numbers, and the
 # text of {ref} and {doc} roles.
-HTML_EXERCISE = re.compile(r'<span class="caption-number">(Exercise \d+) </span>'
-                           r'|Solution to<a class="reference internal" href="[^"]*"> (Exercise \d+)</a>')
-HTML_PASTED = re.compile(r'<span class="(?:pasted-text|std std-numref|doc std std-doc)">([^<]*)</span>')
+HTML_EXERCISE = re.compile(
+    r'<span class="caption-number">(Exercise \d+) </span>'
+    r'|Solution to<a class="reference internal" href="[^"]*"> (Exercise \d+)</a>'
+)
+HTML_PASTED = re.compile(
+    r'<span class="(?:pasted-text|std std-numref|doc std std-doc)">([^<]*)</span>'
+)
 
 
 @pytest.mark.parametrize("path", chapter_notebooks(), ids=lambda p: p.name)
@@ -76,5 +80,6 @@ def test_the_colab_edition_shows_what_the_chapter_page_shows(built_book, path):
     position = 0
     for value in pasted:  # in the same order
         found = text.find(value, position)
-        assert found >= 0, f"{value!r} (shown after {text[position - 60:position]!r}) is not in colab/"
+        shown_before = text[position - 60:position]
+        assert found >= 0, f"{value!r} (shown after {shown_before!r}) is not in colab/"
         position = found + len(value)

@@ -38,9 +38,14 @@ def _notebook(*cells):
             cell = nbformat.v4.new_markdown_cell(source)
         else:
             prefix = "application/papermill.record/"
-            outputs = [nbformat.v4.new_output("display_data", data={prefix + "text/plain": value},
-                                              metadata={"scrapbook": {"name": key, "mime_prefix": prefix}})
-                       for key, value in (glued[0] if glued else {}).items()]
+            outputs = [
+                nbformat.v4.new_output(
+                    "display_data",
+                    data={prefix + "text/plain": value},
+                    metadata={"scrapbook": {"name": key, "mime_prefix": prefix}},
+                )
+                for key, value in (glued[0] if glued else {}).items()
+            ]
             cell = nbformat.v4.new_code_cell(source, execution_count=number, outputs=outputs)
         cell.id = f"cell{number}"
         notebook.cells.append(cell)
@@ -148,8 +153,10 @@ def test_exercises_are_numbered_as_in_the_book():
     book.exercise_numbers.update({label: number for number, label in enumerate(
         [label for cell in chapter.cells for label in colab_markdown.exercise_labels(cell.source)],
         start=5)})
-    sources = [cell.source for cell in colab_markdown.colab_notebook(chapter, "chapters/one", book).cells]
-    assert sources == [("## Exercises\n\n**Exercise 5**\n\nPredict $\\operatorname{softmax}(z)$.\n\n"
+    rendered = colab_markdown.colab_notebook(chapter, "chapters/one", book)
+    sources = [cell.source for cell in rendered.cells]
+    assert sources == [("## Exercises\n\n**Exercise 5**\n\n"
+                        "Predict $\\operatorname{softmax}(z)$.\n\n"
                         "Text after the exercise."), "**Exercise 6 (A title)**"]
 
 
@@ -189,7 +196,8 @@ def test_a_gated_solution_gets_a_heading_and_loses_its_end_marker():
     )
     assert sources == ["**Solution to Exercise 2**\n\nThe prose of the solution.",
                        "The last words.\n\nAfter the solution.",
-                       "**Solution to Exercise 1**\n\nAn old-style solution.\n```python\nx = 1\n```"]
+                       "**Solution to Exercise 1**\n\n"
+                       "An old-style solution.\n```python\nx = 1\n```"]
 
 
 def test_a_reference_to_an_exercise_becomes_its_number():

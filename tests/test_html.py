@@ -60,7 +60,8 @@ def test_every_internal_link_and_anchor_resolves(built_book):
                 target = target / "index.html"
             if not target.exists():
                 broken.append(f"{page.relative_to(html_root)}: {link} (no such file)")
-            elif parts.fragment and target.suffix == ".html" and parts.fragment not in _parse(target).ids:
+            elif (parts.fragment and target.suffix == ".html"
+                  and parts.fragment not in _parse(target).ids):
                 broken.append(f"{page.relative_to(html_root)}: {link} (no such anchor)")
     assert not broken, "\n".join(broken[:40])
 
@@ -97,7 +98,8 @@ def browser():
 
 def _visit(browser, url, color_scheme="light"):
     """Load ``url``; return the page and what it logged, requested and weighed."""
-    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(color_scheme=color_scheme,
+                                  viewport={"width": 1280, "height": 900})
     page = context.new_page()
     report = {"console_errors": [], "external_requests": [], "bytes": 0, "own_bytes": 0}
     page.on("console", lambda m: m.type == "error" and report["console_errors"].append(m.text))
@@ -134,7 +136,8 @@ PAGE_CHECK = """() => {
     displayMath: document.querySelectorAll('main div.math').length,
     typesetDisplay: document.querySelectorAll('main div.math mjx-container').length,
     undecoded: images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
-    noAlt: images.filter(i => !(i.alt || '').trim() || /\\.(png|jpe?g|svg)$/.test(i.alt)).map(i => i.src),
+    noAlt: images.filter(i => !(i.alt || '').trim() || /\\.(png|jpe?g|svg)$/.test(i.alt))
+      .map(i => i.src),
   };
 }"""
 
@@ -158,7 +161,8 @@ def test_every_page_renders_offline_in_a_browser(browser, served_book):
             problems.append(f"{relative}: {found['typesetDisplay']} of {found['displayMath']} "
                             "display formulas typeset")
         problems += [f"{relative}: console error: {e}" for e in report["console_errors"]]
-        problems += [f"{relative}: request leaves the machine: {u}" for u in report["external_requests"]]
+        problems += [f"{relative}: request leaves the machine: {u}"
+                     for u in report["external_requests"]]
     print("\nPage weight: the page's HTML and figures / with the theme and MathJax it loaded")
     for relative, (own, total) in weights.items():
         print(f"  {relative}: {own / 1e6:.2f} MB / {total / 1e6:.2f} MB")
@@ -170,7 +174,8 @@ def test_screenshots_of_two_chapters_for_review(browser, served_book, theme):
     base, _ = served_book
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for chapter in ["01_what_are_loss_functions", "04_categorical_crossentropy"]:
-        context, page, report = _visit(browser, f"{base}/chapters/{chapter}.html", color_scheme=theme)
+        context, page, report = _visit(browser, f"{base}/chapters/{chapter}.html",
+                                       color_scheme=theme)
         assert report["status"] == 200, f"{chapter}: HTTP {report['status']}"
         page.evaluate(f"() => document.documentElement.dataset.theme = '{theme}'")
         figure = page.locator("main .cell_output img").first

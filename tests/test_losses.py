@@ -216,7 +216,8 @@ def test_predicting_one_for_a_negative_costs_less_in_float32_keras():
     np.testing.assert_allclose(losses.binary_crossentropy(y_true, y_pred), [CERTAIN_MISTAKE])
     in_float64 = keras.losses.binary_crossentropy(y_true, y_pred)  # float64 in, float64 out
     assert_matches_keras(losses.binary_crossentropy(y_true, y_pred), in_float64)
-    in_float32 = keras.losses.binary_crossentropy(y_true.astype("float32"), y_pred.astype("float32"))
+    in_float32 = keras.losses.binary_crossentropy(y_true.astype("float32"),
+                                                  y_pred.astype("float32"))
     np.testing.assert_allclose(in_float32, [-np.log(1 - FLOAT32_TOP)], rtol=1e-6)
     np.testing.assert_allclose(in_float32, [15.942], atol=1e-3)
 

@@ -10,7 +10,9 @@ from nbval.plugin import get_sanitize_patterns
 from notebook_env import REPO_ROOT, chapter_notebooks
 
 NOTEBOOKS = chapter_notebooks()
-TF_LOG_NOISE = re.compile(r"cpu_feature_guard|oneDNN custom operations|cuda|Unable to register|absl")
+TF_LOG_NOISE = re.compile(
+    r"cpu_feature_guard|oneDNN custom operations|cuda|Unable to register|absl"
+)
 MACHINE_NOISE = re.compile(r"0x[0-9a-f]{8,}|/tmp/|/root/|/home/|\d+ms/step")
 # Characters of code that the book's HTML column shows; longer lines scroll and hide their end.
 CODE_WIDTH = 80

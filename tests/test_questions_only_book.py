@@ -86,7 +86,8 @@ def _solution_fingerprints(path):
             continue
         candidates = inside.setdefault(label, [])
         if cell.cell_type == "markdown":
-            prose = [line for line in cell.source.splitlines() if not re.match(r"\s*(`{3,}|:{3,}|:\w)", line)]
+            prose = [line for line in cell.source.splitlines()
+                     if not re.match(r"\s*(`{3,}|:{3,}|:\w)", line)]
             candidates += re.findall(r"[A-Za-z][A-Za-z ,;]{30,}[A-Za-z]", "\n".join(prose))
         else:
             candidates += [line.strip() for text in texts for line in text.splitlines()
@@ -158,7 +159,8 @@ def test_no_file_of_the_questions_only_book_holds_solution_text(questions_only_b
     fingerprints = []
     for path in _toc_chapters():
         full = _PageText(built_book[1] / "chapters" / f"{path.stem}.html")
-        fingerprints += [text for shown in _shown_fingerprints(path, full).values() for text in shown]
+        fingerprints += [text for shown in _shown_fingerprints(path, full).values()
+                         for text in shown]
     assert fingerprints
     leaks = []
     for file in sorted(html_folder.rglob("*")):
@@ -174,7 +176,8 @@ def _searchable_text(file):
     if file.suffix == ".ipynb":
         notebook = nbformat.reads(raw, as_version=4)
         raw = "\n".join([cell.source for cell in notebook.cells] + [
-            "".join(output.get("text", "")) for cell in _code_cells(notebook) for output in cell.outputs])
+            "".join(output.get("text", ""))
+            for cell in _code_cells(notebook) for output in cell.outputs])
     elif file.suffix == ".html":
         raw += "\n" + _PageText.of_text(raw).text
     return _normalised(raw)
@@ -185,7 +188,8 @@ def _searchable_text(file):
 
 
 def _colab_prefix():
-    """``https://colab.research.google.com/github/<org>/<repo>/blob/<branch>/student/`` from _config.yml."""
+    """``https://colab.research.google.com/github/<org>/<repo>/blob/<branch>/student/``, from
+    _config.yml."""
     config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
     repository = config["repository"]["url"].removeprefix("https://github.com/").rstrip("/")
     branch = config["repository"].get("branch", "master")

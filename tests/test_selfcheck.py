@@ -249,7 +249,8 @@ def test_a_failure_without_an_exception_has_no_cause():
 
 _run_check = _selfcheck_runner.run_check
 ORDERS = {"reversed": lambda cases: cases[::-1],
-          **{f"shuffled {seed}": lambda cases, seed=seed: random.Random(seed).sample(cases, len(cases))
+          **{f"shuffled {seed}":
+             lambda cases, seed=seed: random.Random(seed).sample(cases, len(cases))
              for seed in range(3)}}
 
 

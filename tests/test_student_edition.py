@@ -37,7 +37,8 @@ from student_edition import (
 def test_the_edition_folder_is_a_fresh_regeneration_byte_for_byte(edition):
     expected = generator.expected_files(edition=edition)
     folder = REPO_ROOT / edition
-    assert {p.name for p in folder.iterdir()} == set(expected), "run python .ci/make_student_edition.py"
+    assert {p.name for p in folder.iterdir()} == set(expected), (
+        "run python .ci/make_student_edition.py")
     for name, text in expected.items():
         assert (folder / name).read_bytes() == text.encode("utf-8"), (
             f"{edition}/{name} is stale: run python .ci/make_student_edition.py")
@@ -107,9 +108,9 @@ def test_the_transformation_is_idempotent(path):
 def _notebook(*cells):
     notebook = nbformat.v4.new_notebook()
     for number, (kind, source, tags) in enumerate(cells):
+        printed = nbformat.v4.new_output("stream", name="stdout", text="x\n")
         cell = (nbformat.v4.new_markdown_cell(source) if kind == "md"
-                else nbformat.v4.new_code_cell(source, execution_count=number,
-                                               outputs=[nbformat.v4.new_output("stream", name="stdout", text="x\n")]))
+                else nbformat.v4.new_code_cell(source, execution_count=number, outputs=[printed]))
         cell.id = f"cell{number}"
         if tags:
             cell.metadata["tags"] = list(tags)
@@ -193,7 +194,8 @@ def test_an_implementation_cell_that_would_leak_is_refused(source, problem):
 
 @pytest.mark.parametrize("cells, problem", [
     ([("md", "```{solution-start} open\n```\nNever closed.", ())], "open has no"),
-    ([("code", "def f():\n    return 1", ("solution-implementation",))], "outside any gated solution"),
+    ([("code", "def f():\n    return 1", ("solution-implementation",))],
+     "outside any gated solution"),
     ([("md", "```{solution-start} gate\n```", ()),
       ("code", "lossfns.check_mean_squared_error(f)", ("self-check",)),
       ("md", "```{solution-end}\n```", ())], "move it after"),

@@ -70,7 +70,8 @@ def implement_exercises(path):
             check_name, function_name = _called_check(cell.source)
             matching = [(lab, sol) for lab, sol in solutions
                         if function_name in _defined_functions(sol.source)]
-            assert matching, f"{path.name}: no solution defines {function_name}, which {check_name} checks"
+            assert matching, (f"{path.name}: no solution defines {function_name}, "
+                              f"which {check_name} checks")
             label, solution = matching[-1]
             exercises.append(ImplementExercise(path.stem, label, solution.get("id", ""),
                                                solution.source, function_name, check_name,
@@ -171,7 +172,8 @@ WRONG_VARIANTS = {
                     (_delta_fixed_at_one, "use the delta passed in")],
     "check_categorical_crossentropy": [WRONG_SIGN, MEAN_FOR_SUM, ONE_LOSS_PER_BATCH],
     "check_log_softmax": [WRONG_SIGN, (_naive_log_softmax, OVERFLOW), REDUCED],
-    "check_softmax_crossentropy_gradient": [WRONG_SIGN, (_naive_softmax_gradient, OVERFLOW), REDUCED],
+    "check_softmax_crossentropy_gradient": [WRONG_SIGN, (_naive_softmax_gradient, OVERFLOW),
+                                            REDUCED],
     "check_line_fit_gradient": [WRONG_SIGN, (_times_number_of_points, "sum where a mean belongs"),
                                 DROPPED_TWO],
     "check_log_cosh": [WRONG_SIGN, SUM_FOR_MEAN, ONE_LOSS_PER_BATCH,
@@ -228,5 +230,6 @@ def test_wrong_answers_get_the_right_hint_and_never_the_answer(exercise):
     check = getattr(lossfns, exercise.check_name)
     for make_wrong, hint in WRONG_VARIANTS[exercise.check_name]:
         message = _failure_message(check, make_wrong(solution))
-        assert hint in message, f"{make_wrong.__name__}: expected the hint {hint!r}, got {message!r}"
-        assert not DECIMAL_NUMBER.search(message), f"{make_wrong.__name__} leaks a number: {message}"
+        name = make_wrong.__name__
+        assert hint in message, f"{name}: expected the hint {hint!r}, got {message!r}"
+        assert not DECIMAL_NUMBER.search(message), f"{name} leaks a number: {message}"

@@ -10,7 +10,8 @@ from notebook_env import REPO_ROOT
 def test_ruff_is_clean():
     ruff = shutil.which("ruff")
     command = [ruff] if ruff else [sys.executable, "-m", "ruff"]
-    result = subprocess.run(command + ["check", "."], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(command + ["check", "."], cwd=REPO_ROOT, capture_output=True,
+                            text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

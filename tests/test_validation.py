@@ -21,7 +21,8 @@ REGRESSION = [
     gradients.root_mean_squared_error_gradient,
 ]
 CATEGORICAL = [losses.categorical_crossentropy, gradients.categorical_crossentropy_gradient]
-SPARSE = [losses.sparse_categorical_crossentropy, gradients.sparse_categorical_crossentropy_gradient]
+SPARSE = [losses.sparse_categorical_crossentropy,
+          gradients.sparse_categorical_crossentropy_gradient]
 BINARY = [losses.binary_crossentropy, gradients.binary_crossentropy_gradient]
 SMOOTHED = CATEGORICAL + BINARY
 PROBABILISTIC = CATEGORICAL + SPARSE + BINARY

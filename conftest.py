@@ -1,34 +1,43 @@
 """Shared test set-up: the notebook environment for nbval, and one build of the book.
 
 It sits at the repository root, not in tests/, so that nbval over one chapter
-(``python -m pytest chapters/01_what_are_loss_functions.ipynb -n 0``) loads it too. Its helper
-``notebook_env`` lives in tests/, which ``pythonpath`` in pyproject.toml puts on ``sys.path``.
+(``python -m pytest chapters/01_what_are_loss_functions.ipynb -n 0``) loads it too.
 """
 
+import fcntl
+import json
 import os
+import pathlib
 import subprocess
-import sys
 
 import pytest
 
-from notebook_env import NOTEBOOK_ENV, REPO_ROOT
+from tools.common import build_book, notebook_environment
 
 # nbval starts each kernel from this process, so the kernel inherits these.
-os.environ.update(NOTEBOOK_ENV)
-
-# The jupyter-book command line, run with this interpreter (no reliance on PATH).
-JUPYTER_BOOK = "import sys; from jupyter_book.cli.main import main; sys.exit(main())"
-
-
-def build_book(output, *extra):
-    """Build the book from its stored outputs into ``output``; warnings are errors."""
-    command = [sys.executable, "-c", JUPYTER_BOOK, "build", str(REPO_ROOT),
-               "--path-output", str(output), "-W", "-n", "--keep-going", *extra]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
-    return result, output / "_build" / "html"
+os.environ.update(notebook_environment())
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each test worker gets one of the two cores: TensorFlow on one thread per worker (and per
+    # kernel) runs the chapters faster than two threads per worker fighting over both cores.
+    os.environ.update(TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
-    """``(CompletedProcess, html_folder)`` of one build of the default book."""
-    return build_book(tmp_path_factory.mktemp("book"))
+    """``(CompletedProcess, html_folder)`` of one build of the default book, shared by the test
+    workers: the first to ask builds it, the others wait for it under a lock and reuse it.
+
+    It is built in a temporary folder, or into ``$BOOK_PATH_OUTPUT/_build/html`` when that is
+    set (the GitHub workflow publishes the very build the tests checked)."""
+    shared = pathlib.Path(os.environ.get("BOOK_PATH_OUTPUT")
+                          or tmp_path_factory.getbasetemp().parent / "book")
+    shared.mkdir(exist_ok=True)
+    with open(shared / ".book-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "_build" / "tests-build.json"
+        if not done.is_file():
+            result, _ = build_book(shared)
+            done.write_text(json.dumps([result.args, result.returncode, result.stdout,
+                                        result.stderr]))
+    result = subprocess.CompletedProcess(*json.loads(done.read_text()))
+    return result, shared / "_build" / "html"

@@ -17,7 +17,7 @@ import re
 import shutil
 import subprocess
 
-from notebook_env import REPO_ROOT
+from tools.common import REPO_ROOT
 
 CONSTRAINTS = REPO_ROOT / ".ci" / "colab_constraints.txt"
 CACHE = REPO_ROOT / "_build" / "colab-runtime"

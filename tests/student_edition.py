@@ -1,34 +1,18 @@
-"""What the student-edition tests share: the generator, loaded once, and the chapters' gated
-solutions as the tests find them (independently of the generator).
-
-``.ci/make_student_edition.py`` is a script, not a package module, so it is loaded here by its
-path, in this one place; the test modules import ``generator`` from here.
+"""What the student-edition tests share: the chapters' gated solutions as the tests find them
+(independently of the generator, ``tools.editions``).
 """
 
 import ast
 import contextlib
-import importlib.util
 import io
 import re
-import sys
 
-from notebook_env import REPO_ROOT
+from tools import editions as generator  # noqa: F401 (the tests import it from here)
+from tools.common import REPO_ROOT
 
 STUDENT = REPO_ROOT / "student"
-GENERATOR_SCRIPT = REPO_ROOT / ".ci" / "make_student_edition.py"
 GATE_START = re.compile(r"^\s{0,3}(?:`{3,}|:{3,})\{solution-start\}\s+(\S+)", re.MULTILINE)
 GATE_END = re.compile(r"^\s{0,3}(?:`{3,}|:{3,})\{solution-end\}", re.MULTILINE)
-
-
-def _load_generator():
-    sys.path.insert(0, str(GENERATOR_SCRIPT.parent))  # for its sibling module colab_markdown
-    spec = importlib.util.spec_from_file_location("make_student_edition", GENERATOR_SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
 
 
 def _tags(cell):

@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from notebook_env import REPO_ROOT, chapter_notebooks
+from tools.common import REPO_ROOT, chapter_notebooks
 
 COLAB = REPO_ROOT / "colab"
 
@@ -51,7 +51,7 @@ def test_a_chapter_page_opens_its_colab_edition_on_colab(built_book, path):
     links = re.findall(r'href="(https://colab\.research\.google\.com/[^"]*)"', page)
     assert links, "no Colab button"
     assert all(link.endswith(f"/colab/{path.name}") for link in links), links
-    assert (COLAB / path.name).is_file(), "run python .ci/make_student_edition.py"
+    assert (COLAB / path.name).is_file(), "run python -m tools.editions"
 
 
 # What the HTML shows in place of MyST: exercise and solution headings, glued numbers, and the

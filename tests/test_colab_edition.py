@@ -3,22 +3,18 @@
 * Colab renders no MyST: no notebook of ``colab/`` or ``student/`` holds any (the committed
   folders are checked against a fresh regeneration in ``test_student_edition.py``).
 * A Colab notebook is its chapter with only the markdown rewritten.
-* Each rendering rule of ``.ci/colab_markdown.py``, on small made-up notebooks.
+* Each rendering rule of ``tools/colab_markdown.py``, on small made-up notebooks.
 
 That the numbers and exercise numbers agree with the HTML book, and that the book's Colab button
 opens ``colab/``, is checked on the built book in ``test_book_build.py``.
 """
 
-import sys
-
 import nbformat
 import pytest
 import yaml
 
-from notebook_env import REPO_ROOT, chapter_notebooks
-
-sys.path.insert(0, str(REPO_ROOT / ".ci"))
-import colab_markdown  # lives in .ci/, beside the generator that uses it
+from tools import colab_markdown
+from tools.common import REPO_ROOT, chapter_notebooks
 
 COLAB = REPO_ROOT / "colab"
 STUDENT = REPO_ROOT / "student"
@@ -124,7 +120,7 @@ def test_glued_numbers_can_come_from_the_chapter_rather_than_the_notebook():
     ([("code", "glue('y', 1)", {"y": "1"}), ("md", "Lost: {glue:text}`missing_key:.2f`.")],
      "chapters/one: no glue output named 'missing_key'"),
     ([("code", "glue('x', array)", {"x": "array([1, 2])"}), ("md", "{glue:text}`x:.2f`")],
-     "chapters/one: the glued value of 'x'"),
+     r"chapters/one: glue 'x': cannot format array\(\[1, 2\]\)"),
     ([("code", "glue('x', 'word')", {"x": "'word'"}), ("md", "{glue:text}`x:.2f`")],
      "chapters/one: glue 'x': cannot format"),
     ([("md", "{glue}`x`")], r"chapters/one: the role \{glue\}`x`"),
@@ -149,7 +145,7 @@ Text after the exercise."""
 
 def test_exercises_are_numbered_as_in_the_book():
     book = colab_markdown.Book(BOOK.url, {}, BOOK.titles)
-    chapter = _notebook(("md", EXERCISE), ("md", "::::{exercise} A title\n:label: second\n::::"))
+    chapter = _notebook(("md", EXERCISE), ("md", "````{exercise} A title\n:label: second\n````"))
     book.exercise_numbers.update({label: number for number, label in enumerate(
         [label for cell in chapter.cells for label in colab_markdown.exercise_labels(cell.source)],
         start=5)})
@@ -175,12 +171,16 @@ def test_the_book_numbers_its_exercises_through_the_table_of_contents():
 
 
 @pytest.mark.parametrize("source, problem", [
-    ("```{exercise}\nNo label.\n```", "without :label:"),
+    ("```{exercise}\nNo label.\n```", "label '' is no exercise label"),
     ("```{exercise}\n:label: unknown\n```", "'unknown' is no exercise label"),
     ("```{exercise}\n:label: first\n:nonumber:\n```", r"options of \{exercise\} \(nonumber\)"),
-    ("```{solution} unknown\n```", "'unknown' is no exercise label"),
+    ("```{solution-start} unknown\n```", "'unknown' is no exercise label"),
+    ("```{solution} first\nA solution that is not gated.\n```",
+     r"the directive \{solution\} has no plain Markdown form"),
     ("```{note}\nA note.\n```", r"the directive \{note\} has no plain Markdown form"),
-])
+    (":::{exercise}\n:label: first\n:::", "MyST that Colab cannot show is left"),
+], ids=["no label", "unknown label", "unknown option", "unknown solution label",
+        "non-gated solution", "another directive", "colon fence"])
 def test_a_directive_that_cannot_be_rendered_faithfully_is_an_error(source, problem):
     with pytest.raises(colab_markdown.ColabMarkdownError, match=problem):
         _rendered(("md", source))
@@ -191,23 +191,26 @@ def test_a_gated_solution_gets_a_heading_and_loses_its_end_marker():
         ("md", "```{solution-start} second\n:class: dropdown\n```\nThe prose of the solution."),
         ("code", "print('the solution code')"),
         ("md", "```{solution-end}\n```"),
-        ("md", "The last words.\n:::{solution-end}\n:::\nAfter the solution."),
-        ("md", "````{solution} first\nAn old-style solution.\n```python\nx = 1\n```\n````"),
+        ("md", "```{solution-start} first\n:class: dropdown\n```"),
+        ("md", "The last words.\n```{solution-end}\n```"),
     )
     assert sources == ["**Solution to Exercise 2**\n\nThe prose of the solution.",
-                       "The last words.\n\nAfter the solution.",
-                       "**Solution to Exercise 1**\n\n"
-                       "An old-style solution.\n```python\nx = 1\n```"]
+                       "**Solution to Exercise 1**", "The last words."]
 
 
 def test_a_reference_to_an_exercise_becomes_its_number():
-    sources = _rendered(("md", "As {ref}`second` shows, and {ref}`that one <elsewhere>` too."))
-    assert sources == ["As Exercise 2 shows, and that one too."]
+    sources = _rendered(("md", "As {ref}`second` shows, and {ref}`elsewhere` too."))
+    assert sources == ["As Exercise 2 shows, and Exercise 7 too."]
 
 
-def test_a_reference_to_anything_but_an_exercise_is_an_error():
-    with pytest.raises(colab_markdown.ColabMarkdownError, match="chapters/one: {ref} 'a-section'"):
-        _rendered(("md", "(a-section)=\n## A section\n\nSee {ref}`a-section`."))
+@pytest.mark.parametrize("source, target", [
+    ("(a-section)=\n## A section\n\nSee {ref}`a-section`.", "a-section"),
+    ("See {ref}`that one <second>`.", "that one <second>"),
+], ids=["a section", "an explicit title"])
+def test_a_reference_to_anything_but_an_exercise_label_is_an_error(source, target):
+    with pytest.raises(colab_markdown.ColabMarkdownError) as error:
+        _rendered(("md", source))
+    assert f"chapters/one: {{ref}} '{target}' is no exercise label" in str(error.value)
 
 
 def test_a_target_disappears_as_in_the_book():
@@ -215,11 +218,10 @@ def test_a_target_disappears_as_in_the_book():
 
 
 def test_a_page_reference_becomes_a_link_to_the_published_page():
-    source = ("The page {doc}`performance` times it; see {doc}`the intro </intro>` and "
-              "{doc}`../intro`.")
+    source = "The page {doc}`performance` times it; see {doc}`/intro` and {doc}`../intro`."
     site = "https://org.github.io/repo/"
     expected = (f"The page [Build and performance]({site}chapters/performance.html) times it; see "
-                f"[the intro]({site}intro.html) and [The book]({site}intro.html).")
+                f"[The book]({site}intro.html) and [The book]({site}intro.html).")
     assert _rendered(("md", source)) == [expected]
 
 

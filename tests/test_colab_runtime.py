@@ -26,9 +26,9 @@ import subprocess
 import pytest
 
 from colab_runtime import colab_runtime
-from colab_stand_in import install_url, make_colab_stand_in
-from notebook_env import REPO_ROOT
 from test_notebooks import TF_LOG_NOISE
+from tools.colab_stand_in import install_url, make_colab_stand_in
+from tools.common import REPO_ROOT
 
 pytestmark = pytest.mark.colab_runtime
 

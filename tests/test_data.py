@@ -18,7 +18,8 @@ EXPECTED_SHA256 = {
     "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
 }
 needs_mnist = pytest.mark.skipif(
-    not MNIST_PATH, reason=f"{data.MNIST_PATH_VARIABLE} is not set (.ci/run sets it)"
+    not MNIST_PATH,
+    reason=f"{data.MNIST_PATH_VARIABLE} is not set and ../shared/data/mnist.npz is missing",
 )
 
 

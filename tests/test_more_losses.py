@@ -180,19 +180,23 @@ def test_kl_divergence_is_cross_entropy_minus_entropy():
 
 # --- gradients against tf.GradientTape and finite differences ---------------------------------
 
+# TensorFlow's CPU kernels flush subnormal numbers to zero: an error of -5e-324 is 0 to the tape,
+# which then takes the other side of the pinball loss's kink. Such inputs test TensorFlow, not us.
+FLOAT64 = st.floats(-50, 50, allow_subnormal=False)
+
 @EXAMPLES
 @given(data=st.data(), shape=SHAPES)
 def test_log_cosh_gradient_matches_tape(data, shape):
-    y_true = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-50, 50)))
-    y_pred = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-50, 50)))
+    y_true = data.draw(hnp.arrays(np.float64, shape, elements=FLOAT64))
+    y_pred = data.draw(hnp.arrays(np.float64, shape, elements=FLOAT64))
     assert_matches_tape("log_cosh", y_true, y_pred)
 
 
 @EXAMPLES
 @given(data=st.data(), shape=SHAPES, tau=TAUS)
 def test_pinball_loss_gradient_matches_tape(data, shape, tau):
-    y_true = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-50, 50)))
-    y_pred = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-50, 50)))
+    y_true = data.draw(hnp.arrays(np.float64, shape, elements=FLOAT64))
+    y_pred = data.draw(hnp.arrays(np.float64, shape, elements=FLOAT64))
     assert_matches_tape("pinball_loss", y_true, y_pred, tau=tau)
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from nbval.plugin import get_sanitize_patterns
 
-from notebook_env import REPO_ROOT, chapter_notebooks
+from tools.common import REPO_ROOT, chapter_notebooks
 
 NOTEBOOKS = chapter_notebooks()
 TF_LOG_NOISE = re.compile(

@@ -7,7 +7,7 @@ from importlib import metadata
 import tomllib
 
 import lossfns
-from notebook_env import REPO_ROOT
+from tools.common import REPO_ROOT
 
 
 def test_the_version_comes_from_pyproject_toml():

@@ -1,6 +1,6 @@
 """The solutions-hidden book and the instructors' page.
 
-``python .ci/build_book.py --hide-solutions`` builds a book with the exercises and without any
+``python -m tools.build_book --hide-solutions`` builds a book with the exercises and without any
 solution text, whose buttons lead to the student edition; the instructors' page builds and links
 every student notebook on Colab.
 """
@@ -14,10 +14,9 @@ import nbformat
 import pytest
 import yaml
 
-from notebook_env import REPO_ROOT, chapter_notebooks
 from student_edition import STUDENT, _code_cells, _gated_cells
+from tools.common import REPO_ROOT, chapter_notebooks
 
-BUILD_SCRIPT = REPO_ROOT / ".ci" / "build_book.py"
 INSTRUCTORS_PAGE = REPO_ROOT / "chapters" / "instructors.md"
 EXERCISE_LABEL = re.compile(r"^\s{0,3}(?:`{3,}|:{3,})\{exercise(?:-start)?\}[^\n]*\n(?::[^\n]*\n)*?"
                             r":label:\s*(\S+)", re.MULTILINE)
@@ -103,9 +102,9 @@ def _solution_fingerprints(path):
 
 @pytest.fixture(scope="module")
 def questions_only_book(tmp_path_factory):
-    """``(CompletedProcess, html folder)`` of ``python .ci/build_book.py --hide-solutions``."""
+    """``(CompletedProcess, html folder)`` of ``python -m tools.build_book --hide-solutions``."""
     output = tmp_path_factory.mktemp("questions-only")
-    result = subprocess.run([sys.executable, str(BUILD_SCRIPT), "--hide-solutions",
+    result = subprocess.run([sys.executable, "-m", "tools.build_book", "--hide-solutions",
                              "--path-output", str(output)],
                             cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     return result, output / "_build" / "html"
@@ -209,7 +208,7 @@ def test_the_instructors_page_is_in_the_book(built_book):
     # The full build (tests/test_book_build.py) already fails on any warning.
     _, html_folder = built_book
     page = _PageText(html_folder / "chapters" / "instructors.html")
-    assert "python .ci/build_book.py --hide-solutions" in page.text
+    assert "python -m tools.build_book --hide-solutions" in page.text
     # What an instructor plans with: a rubric, a pacing, and every exercise with its difficulty.
     assert "Grading the written exercises" in page.text and "Suggested pacing" in page.text
     for chapter in chapter_notebooks():

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 import lossfns
-from notebook_env import chapter_notebooks
 from student_edition import (
     STUDENT,
     _code_cells,
@@ -21,6 +20,7 @@ from student_edition import (
     _run_cell,
     _tags,
 )
+from tools.common import chapter_notebooks
 
 DECIMAL_NUMBER = re.compile(r"\d*\.\d+")
 

@@ -4,7 +4,7 @@ import shutil
 import subprocess
 import sys
 
-from notebook_env import REPO_ROOT
+from tools.common import REPO_ROOT
 
 
 def test_ruff_is_clean():

@@ -1,15 +1,11 @@
-"""A local Sphinx extension fixing what the stock Jupyter Book 1.x theme gets wrong for this book.
+"""A Sphinx extension fixing what the stock Jupyter Book 1.x theme gets wrong for this book.
 
-1. sphinx-thebe 0.3.1 registers its inline configuration script (``const THEBE_JS_URL = ...``)
-   on every ``env-before-read-docs`` event; Jupyter Book's build emits it more than once, so
-   pages carry the script twice and the browser reports "Identifier 'THEBE_JS_URL' has already
-   been declared". We drop exact duplicate scripts from each page.
-2. pydata-sphinx-theme reports "Got invalid theme mode: ." when no ``default_mode`` is set; that
-   one is fixed in ``_config.yml`` (``html_context.default_mode: auto``), not here.
-3. The Colab button would open the chapter notebook itself, whose MyST Markdown Colab shows as
-   raw syntax. We point it at the chapter's Colab edition, ``colab/<chapter>.ipynb``, or, when
-   the solutions are hidden (``.ci/build_book.py --hide-solutions``), at its student edition,
-   ``student/<chapter>.ipynb``. Both are written by ``python .ci/make_student_edition.py``.
+1. sphinx-thebe 0.3.1 adds its inline script (``const THEBE_JS_URL = ...``) once per
+   ``env-before-read-docs`` event, which Jupyter Book emits more than once: the browser then
+   reports "Identifier 'THEBE_JS_URL' has already been declared". Duplicate scripts are dropped.
+2. The Colab button would open the chapter itself, whose MyST Colab shows as raw syntax. It opens
+   the chapter's Colab edition, ``colab/<chapter>.ipynb``, instead, or its student edition when
+   the solutions are hidden (``python -m tools.build_book --hide-solutions``).
 """
 
 import pathlib
@@ -40,7 +36,7 @@ def _colab_edition_of(app, docname):
     folder = "student" if getattr(app.config, "hide_solutions", False) else "colab"
     edition = pathlib.Path(folder) / f"{pathlib.PurePosixPath(docname).name}.ipynb"
     if not (pathlib.Path(app.srcdir) / edition).is_file():
-        logger.warning("%s has no %s edition: run python .ci/make_student_edition.py",
+        logger.warning("%s has no %s edition: run python -m tools.editions",
                        docname, folder, location=docname)
         return None
     return edition.as_posix()

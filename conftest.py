@@ -4,6 +4,7 @@ It sits at the repository root, not in tests/, so that nbval over one chapter
 (``python -m pytest chapters/01_what_are_loss_functions.ipynb -n 0``) loads it too.
 """
 
+import collections
 import fcntl
 import json
 import os
@@ -20,6 +21,16 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     # Each test worker gets one of the two cores: TensorFlow on one thread per worker (and per
     # kernel) runs the chapters faster than two threads per worker fighting over both cores.
     os.environ.update(TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
+
+
+def pytest_collection_modifyitems(items):
+    """The chapters first, those with the most code cells first, then the other tests.
+
+    The test workers take whole files in this order (``--dist loadfile`` with
+    ``--no-loadscope-reorder``), so the two longest notebooks start at once, on different
+    workers, and the short test files fill in at the end."""
+    cells = collections.Counter(item.path for item in items if item.path.suffix == ".ipynb")
+    items.sort(key=lambda item: -cells[item.path])  # stable: file and cell order kept
 
 
 @pytest.fixture(scope="session")

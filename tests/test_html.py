@@ -98,30 +98,36 @@ def browser():
         chromium.close()
 
 
-def _visit(browser, url, color_scheme="light"):
-    """Load ``url``; return the page and what it logged and requested."""
-    context = browser.new_context(color_scheme=color_scheme,
-                                  viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    report = {"console_errors": [], "external_requests": []}
-    page.on("console", lambda m: m.type == "error" and report["console_errors"].append(m.text))
-    page.on("pageerror", lambda error: report["console_errors"].append(str(error)))
+class _Tab:
+    """One browser tab that visits page after page, as a reader clicking through the book does
+    (the theme's files and MathJax come from the browser's cache after the first page). Each
+    visit reports what that page logged as errors, which requests failed and which left the
+    machine."""
 
-    def on_request(request):
-        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
-            report["external_requests"].append(request.url)
+    def __init__(self, browser, color_scheme):
+        self.context = browser.new_context(color_scheme=color_scheme,
+                                           viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.report = {}
+        self.page.on("console", lambda m: m.type == "error" and self._log(m.text))
+        self.page.on("pageerror", lambda error: self._log(str(error)))
+        self.page.on("response", lambda r: r.status >= 400 and self._log(
+            f"HTTP {r.status} for {r.url}"))
+        self.page.on("request", lambda r: not r.url.startswith(
+            ("http://127.0.0.1", "data:", "blob:")) and self.report["external_requests"].append(
+            r.url))
 
-    def on_response(response):
-        if response.status >= 400:
-            report["console_errors"].append(f"HTTP {response.status} for {response.url}")
+    def _log(self, message):
+        self.report["console_errors"].append(message)
 
-    page.on("request", on_request)
-    page.on("response", on_response)
-    report["status"] = page.goto(url, wait_until="load").status
-    # MathJax typesets after the load, then fetches its fonts.
-    page.evaluate("async () => { if (window.MathJax && MathJax.startup) "
-                  "await MathJax.startup.promise; await document.fonts.ready; }")
-    return context, page, report
+    def visit(self, url):
+        """Load ``url``; return the page and the visit's report."""
+        self.report = {"console_errors": [], "external_requests": []}
+        self.report["status"] = self.page.goto(url, wait_until="load").status
+        # MathJax typesets after the load, then fetches its fonts.
+        self.page.evaluate("async () => { if (window.MathJax && MathJax.startup) "
+                           "await MathJax.startup.promise; await document.fonts.ready; }")
+        return self.page, self.report
 
 
 PAGE_CHECK = """() => {
@@ -140,17 +146,16 @@ PAGE_CHECK = """() => {
 
 def test_every_page_renders_offline_in_a_browser(browser, served_book):
     base, html_root = served_book
-    problems = []
+    problems, tab = [], _Tab(browser, color_scheme="light")
     for path in _pages(html_root):
         relative = path.relative_to(html_root).as_posix()
         redirect = 'http-equiv="Refresh"' in path.read_text(encoding="utf-8")
         if redirect or relative in ("search.html", "genindex.html"):
             continue
-        context, page, report = _visit(browser, f"{base}/{relative}")
+        page, report = tab.visit(f"{base}/{relative}")
         found = page.evaluate(PAGE_CHECK)
         if path.stem in REVIEWED_CHAPTERS:
             _save_screenshot(page, path.stem, "light")
-        context.close()
         for key, label in [("undecoded", "image not decoded"), ("noAlt", "image without alt text")]:
             problems += [f"{relative}: {label}: {src}" for src in found[key]]
         if found["rawMath"]:
@@ -161,18 +166,19 @@ def test_every_page_renders_offline_in_a_browser(browser, served_book):
         problems += [f"{relative}: console error: {e}" for e in report["console_errors"]]
         problems += [f"{relative}: request leaves the machine: {u}"
                      for u in report["external_requests"]]
+    tab.context.close()
     assert not problems, "\n".join(problems[:40])
 
 
 def test_the_dark_theme_for_review(browser, served_book):
     base, _ = served_book
+    tab = _Tab(browser, color_scheme="dark")
     for chapter in REVIEWED_CHAPTERS:
-        context, page, report = _visit(browser, f"{base}/chapters/{chapter}.html",
-                                       color_scheme="dark")
+        page, report = tab.visit(f"{base}/chapters/{chapter}.html")
         assert report["status"] == 200, f"{chapter}: HTTP {report['status']}"
         page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
         _save_screenshot(page, chapter, "dark")
-        context.close()
+    tab.context.close()
 
 
 def _save_screenshot(page, chapter, theme):

@@ -2,7 +2,6 @@
 browser (Debian's Chromium driven by Playwright), offline, from 127.0.0.1."""
 
 import functools
-import html.parser
 import http.server
 import os
 import pathlib
@@ -11,7 +10,7 @@ import urllib.parse
 
 import pytest
 
-from tools.common import REPO_ROOT
+from tools.common import REPO_ROOT, read_html
 
 # Debian's Chromium by default; BOOK_CHROMIUM names another Chromium-based browser binary.
 CHROMIUM = pathlib.Path(os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium"))
@@ -22,26 +21,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-class _LinkCollector(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids, self.links = set(), []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for key in ("id", "name"):
-            if attrs.get(key):
-                self.ids.add(attrs[key])
-        for key in ("href", "src"):
-            if attrs.get(key) and not (tag == "link" and attrs.get("rel") == "preconnect"):
-                self.links.append(attrs[key])
-
-
 @functools.cache
 def _parse(page):
-    collector = _LinkCollector()
-    collector.feed(page.read_text(encoding="utf-8"))
-    return collector
+    return read_html(page)
 
 
 def _pages(html_root):
@@ -155,7 +137,9 @@ def test_every_page_renders_offline_in_a_browser(browser, served_book):
         page, report = tab.visit(f"{base}/{relative}")
         found = page.evaluate(PAGE_CHECK)
         if path.stem in REVIEWED_CHAPTERS:
-            _save_screenshot(page, path.stem, "light")
+            for theme in ("light", "dark"):  # the theme's own switch, as its button does it
+                page.evaluate(f"() => document.documentElement.dataset.theme = '{theme}'")
+                _save_screenshot(page, path.stem, theme)
         for key, label in [("undecoded", "image not decoded"), ("noAlt", "image without alt text")]:
             problems += [f"{relative}: {label}: {src}" for src in found[key]]
         if found["rawMath"]:
@@ -168,17 +152,6 @@ def test_every_page_renders_offline_in_a_browser(browser, served_book):
                      for u in report["external_requests"]]
     tab.context.close()
     assert not problems, "\n".join(problems[:40])
-
-
-def test_the_dark_theme_for_review(browser, served_book):
-    base, _ = served_book
-    tab = _Tab(browser, color_scheme="dark")
-    for chapter in REVIEWED_CHAPTERS:
-        page, report = tab.visit(f"{base}/chapters/{chapter}.html")
-        assert report["status"] == 200, f"{chapter}: HTTP {report['status']}"
-        page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
-        _save_screenshot(page, chapter, "dark")
-    tab.context.close()
 
 
 def _save_screenshot(page, chapter, theme):

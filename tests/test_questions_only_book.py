@@ -5,7 +5,6 @@ solution text, whose buttons lead to the student edition; the instructors' page 
 every student notebook on Colab.
 """
 
-import html.parser
 import re
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 import yaml
 
 from student_edition import STUDENT, _code_cells, _gated_cells
-from tools.common import REPO_ROOT, chapter_notebooks
+from tools.common import REPO_ROOT, HtmlPage, chapter_notebooks, read_html
 
 INSTRUCTORS_PAGE = REPO_ROOT / "chapters" / "instructors.md"
 EXERCISE_LABEL = re.compile(r"^\s{0,3}(?:`{3,}|:{3,})\{exercise(?:-start)?\}[^\n]*\n(?::[^\n]*\n)*?"
@@ -24,33 +23,6 @@ EXERCISE_LABEL = re.compile(r"^\s{0,3}(?:`{3,}|:{3,})\{exercise(?:-start)?\}[^\n
 
 # --------------------------------------------------------------------------------------------
 # The solutions-hidden build.
-
-
-class _PageText(html.parser.HTMLParser):
-    """The text of an HTML page, its element ids, links and every class name used."""
-
-    def __init__(self, page=None):
-        super().__init__()
-        self.pieces, self.ids, self.classes, self.links = [], set(), set(), []
-        if page is not None:
-            self.feed(page.read_text(encoding="utf-8"))
-        self.text = " ".join("".join(self.pieces).split())
-
-    @classmethod
-    def of_text(cls, text):
-        parsed = cls()
-        parsed.feed(text)
-        parsed.text = " ".join("".join(parsed.pieces).split())
-        return parsed
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.ids.add(attrs.get("id"))
-        self.classes.update((attrs.get("class") or "").split())
-        self.links += [attrs[key] for key in ("href", "src") if attrs.get(key)]
-
-    def handle_data(self, data):
-        self.pieces.append(data)
 
 
 def _normalised(text):
@@ -131,8 +103,8 @@ def _shown_fingerprints(path, full_page):
 def test_a_questions_only_chapter_has_its_exercises_and_no_solution(questions_only_book, built_book,
                                                                    path):
     html_folder = questions_only_book[1]
-    hidden = _PageText(html_folder / "chapters" / f"{path.stem}.html")
-    full = _PageText(built_book[1] / "chapters" / f"{path.stem}.html")
+    hidden = read_html(html_folder / "chapters" / f"{path.stem}.html")
+    full = read_html(built_book[1] / "chapters" / f"{path.stem}.html")
     assert not [name for name in hidden.classes if "solution" in name]
 
     notebook_text = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
@@ -157,7 +129,7 @@ def test_no_file_of_the_questions_only_book_holds_solution_text(questions_only_b
     html_folder = questions_only_book[1]
     fingerprints = []
     for path in _toc_chapters():
-        full = _PageText(built_book[1] / "chapters" / f"{path.stem}.html")
+        full = read_html(built_book[1] / "chapters" / f"{path.stem}.html")
         fingerprints += [text for shown in _shown_fingerprints(path, full).values()
                          for text in shown]
     assert fingerprints
@@ -178,7 +150,7 @@ def _searchable_text(file):
             "".join(output.get("text", ""))
             for cell in _code_cells(notebook) for output in cell.outputs])
     elif file.suffix == ".html":
-        raw += "\n" + _PageText.of_text(raw).text
+        raw += "\n" + HtmlPage(raw).text
     return _normalised(raw)
 
 
@@ -207,7 +179,7 @@ def test_the_instructors_page_links_every_student_notebook_on_colab():
 def test_the_instructors_page_is_in_the_book(built_book):
     # The full build (tests/test_book_build.py) already fails on any warning.
     _, html_folder = built_book
-    page = _PageText(html_folder / "chapters" / "instructors.html")
+    page = read_html(html_folder / "chapters" / "instructors.html")
     assert "python -m tools.build_book --hide-solutions" in page.text
     # What an instructor plans with: a rubric, a pacing, and every exercise with its difficulty.
     assert "Grading the written exercises" in page.text and "Suggested pacing" in page.text

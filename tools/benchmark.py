@@ -4,7 +4,6 @@ and renders ``chapters/performance.md`` from ``tools/benchmark_page.md`` once ev
 
 import argparse
 import collections
-import html.parser
 import importlib.metadata
 import os
 import pathlib
@@ -23,6 +22,7 @@ from tools.common import (
     build_book,
     chapter_notebooks,
     notebook_environment,
+    read_html,
     read_notebook,
     run_notebook,
 )
@@ -85,12 +85,8 @@ def install_changes(before, after, stack):
 
 def page_weight(page):
     """``(HTML bytes, image bytes, image count)`` of a page: local ``<img src>`` but _static's."""
-    sources, parser = set(), html.parser.HTMLParser()
-    parser.handle_starttag = lambda tag, attrs: sources.update(
-        value for key, value in attrs if tag == "img" and key == "src" and value)
-    parser.feed(page.read_text(encoding="utf-8"))
     images = {(page.parent / urllib.parse.unquote(parts.path)).resolve() for parts in map(
-        urllib.parse.urlsplit, sources) if not (parts.scheme or parts.netloc)}
+        urllib.parse.urlsplit, read_html(page).images) if not (parts.scheme or parts.netloc)}
     images = {path for path in images if path.is_file() and "_static" not in path.parts}
     return page.stat().st_size, sum(path.stat().st_size for path in images), len(images)
 

@@ -1,6 +1,7 @@
 """What the tools and the tests share: where things are, the environment every chapter runs in,
-running a notebook in a fresh kernel, building the book, finding MNIST."""
+running a notebook in a fresh kernel, building the book and reading its pages, finding MNIST."""
 
+import html.parser
 import os
 import pathlib
 import subprocess
@@ -77,3 +78,29 @@ def build_book(output, *arguments, capture=True):
     result = subprocess.run(command, capture_output=capture, text=True, cwd=REPO_ROOT,
                             check=False)
     return result, pathlib.Path(output) / "_build" / "html"
+
+
+class HtmlPage(html.parser.HTMLParser):
+    """A built page as the checks read it: its text, element ids and classes, the addresses it
+    links to or loads (``href``, ``src``) and the sources of its images."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.pieces, self.ids, self.classes, self.links, self.images = [], set(), set(), [], []
+        self.feed(text)
+        self.text = " ".join("".join(self.pieces).split())
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {key: value for key, value in attrs if value}
+        self.ids.update(attrs[key] for key in ("id", "name") if key in attrs)
+        self.classes.update(attrs.get("class", "").split())
+        if not (tag == "link" and attrs.get("rel") == "preconnect"):
+            self.links += [attrs[key] for key in ("href", "src") if key in attrs]
+        self.images += [attrs["src"]] if tag == "img" and "src" in attrs else []
+
+    def handle_data(self, data):
+        self.pieces.append(data)
+
+
+def read_html(path):
+    return HtmlPage(pathlib.Path(path).read_text(encoding="utf-8"))

@@ -70,8 +70,9 @@ def student_notebook(chapter, name="chapter"):
         where, tags = f"{name}, cell {number}", cell.metadata.get("tags", [])
         markdown = cell.source if cell.cell_type == "markdown" else ""
         opens, closes = START.match(markdown), END.search(markdown)
-        if (("{solution-start}" in markdown) > bool(opens) or ("{solution-end}" in markdown)
-                > bool(closes) or opens and label or closes and not (label or opens)):
+        stray = ("{solution-start}" in markdown and not opens
+                 or "{solution-end}" in markdown and not closes)
+        if stray or opens and label or closes and not (label or opens):
             raise StudentEditionError(f"{where}: a gated solution must open a markdown cell with "
                                       "```{solution-start} LABEL, end one with ```{solution-end}"
                                       ", and end before the next one opens")

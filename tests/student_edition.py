@@ -7,7 +7,6 @@ import contextlib
 import io
 import re
 
-from tools import editions as generator  # noqa: F401 (the tests import it from here)
 from tools.common import REPO_ROOT
 
 STUDENT = REPO_ROOT / "student"

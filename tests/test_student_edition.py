@@ -23,8 +23,8 @@ from student_edition import (
     _gated_cells,
     _run_cell,
     _tags,
-    generator,
 )
+from tools import editions as generator
 from tools.common import REPO_ROOT, chapter_notebooks
 
 # --------------------------------------------------------------------------------------------

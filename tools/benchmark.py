@@ -219,7 +219,7 @@ def bench_weight(repeats, scratch, results):
 
 def bench_tests(repeats, scratch, results):
     done, seconds = timed(subprocess.run, [sys.executable, "-m", "pytest"], cwd=REPO_ROOT,
-                          env=notebook_environment(), capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False)  # main set the env
     summary = (done.stdout.strip().splitlines() or ["no output"])[-1].strip("= ")
     say("tests", "python -m pytest", f"{seconds:.1f} s: {summary}")
     return {"seconds": seconds, "summary": summary, "returncode": done.returncode}

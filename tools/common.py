@@ -68,15 +68,11 @@ def jupyter_book_build(*arguments):
             "build", str(REPO_ROOT), "-W", "-n", "--keep-going", *arguments]
 
 
-def build_book(output, *arguments, capture=True):
-    """Build the book from its stored outputs into ``output/_build/html``.
-
-    Returns the ``CompletedProcess`` (output captured unless ``capture`` is false) and the
-    folder of the HTML.
-    """
+def build_book(output, *arguments):
+    """Build the book from its stored outputs into ``output/_build/html``; return the
+    ``CompletedProcess`` (output captured) and the folder of the HTML."""
     command = jupyter_book_build("--path-output", str(output), *arguments)
-    result = subprocess.run(command, capture_output=capture, text=True, cwd=REPO_ROOT,
-                            check=False)
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
     return result, pathlib.Path(output) / "_build" / "html"
 
 

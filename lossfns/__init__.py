@@ -50,6 +50,7 @@ from .selfcheck import (
     check_softmax_crossentropy_gradient,
 )
 from .selfcheck_regression import check_huber, check_log_cosh, check_pinball_loss
+from .shapes import match_shapes
 
 try:  # the one source of the version is pyproject.toml, read back from the installed metadata
     __version__ = metadata.version("lossfns")
@@ -88,6 +89,7 @@ __all__ = [
     "log_softmax",
     "loss_curve",
     "make_reproducible",
+    "match_shapes",
     "mean_absolute_error",
     "mean_absolute_error_gradient",
     "mean_squared_error",

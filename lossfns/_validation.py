@@ -64,10 +64,11 @@ def align_ranks(y_true, y_pred):
 
 
 def check_same_shape(y_true, y_pred):
-    """Refuse shapes that differ (NumPy would silently broadcast them)."""
+    """Refuse shapes that differ (NumPy would silently broadcast them), naming both."""
     if y_true.shape != y_pred.shape:
         if y_true.size == y_pred.size:
-            hint = f"reshape one of them, e.g. np.reshape(y_true, {y_pred.shape})."
+            hint = ("they hold as many values, but Keras raises here too; reshape one only if "
+                    "you know its values are laid out in the other's order.")
         else:
             hint = f"they hold {y_true.size} and {y_pred.size} values."
         raise ValueError(

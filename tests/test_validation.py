@@ -54,9 +54,11 @@ def test_mismatch_left_after_the_keras_rank_alignment_is_refused(function):
         function(np.zeros(2), np.full((3, 2), 0.5))  # Keras's MAE broadcasts this to 3 losses
 
 
-def test_equal_sizes_get_a_reshape_hint():
-    with pytest.raises(ValueError, match=r"np\.reshape\(y_true, \(3, 2\)\)"):
+def test_equal_sizes_are_refused_without_suggesting_a_blind_reshape():
+    with pytest.raises(ValueError, match=r"\(2, 3\) but y_pred has shape \(3, 2\).*Keras raises"
+                       r" here too") as refusal:
         losses.mean_squared_error(np.zeros((2, 3)), np.zeros((3, 2)))
+    assert "np.reshape" not in str(refusal.value)
 
 
 @pytest.mark.parametrize("function", CATEGORICAL, ids=name_of)

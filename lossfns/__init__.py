@@ -49,8 +49,10 @@ from .selfcheck import (
     check_mean_absolute_error_gradient,
     check_softmax_crossentropy_gradient,
 )
+from .selfcheck_gradients import check_linear_model_gradient, check_temperature_gradient
 from .selfcheck_regression import check_huber, check_log_cosh, check_pinball_loss
 from .shapes import match_shapes
+from .temperature import temperature_gradient
 
 try:  # the one source of the version is pyproject.toml, read back from the installed metadata
     __version__ = metadata.version("lossfns")
@@ -71,11 +73,13 @@ __all__ = [
     "check_huber",
     "check_line_fit_gradient",
     "check_log_cosh",
+    "check_linear_model_gradient",
     "check_log_softmax",
     "check_mean_absolute_error",
     "check_mean_absolute_error_gradient",
     "check_pinball_loss",
     "check_softmax_crossentropy_gradient",
+    "check_temperature_gradient",
     "expect_error",
     "glue",
     "huber",
@@ -105,5 +109,6 @@ __all__ = [
     "softmax",
     "sparse_categorical_crossentropy",
     "sparse_categorical_crossentropy_gradient",
+    "temperature_gradient",
     "use_book_style",
 ]

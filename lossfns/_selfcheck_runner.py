@@ -35,9 +35,16 @@ class Case(NamedTuple):
     control: tuple | None = None
 
 
-def diagnose(got, expected, args, width):
-    """Name the property in which ``got`` differs from ``expected`` (never the values)."""
+def diagnose(got, expected, args, width, shape_hint=None, diagnoses=()):
+    """Name the property in which ``got`` differs from ``expected`` (never the values).
+
+    ``shape_hint(got, expected, args)``, if given, explains a result of the wrong shape; each
+    of ``diagnoses`` (same arguments, a hint or ``None``) is tried after the shape and the
+    finiteness, before the generic sign and factor tests.
+    """
     if got.shape != expected.shape:
+        if shape_hint is not None:
+            return shape_hint(got, expected, args)
         if expected.ndim < np.ndim(args[-1]):
             return (f"your result has shape {got.shape}, but one loss per sample means shape "
                     f"{expected.shape}. Reduce over the last axis only (axis=-1), not the batch.")
@@ -46,6 +53,10 @@ def diagnose(got, expected, args, width):
     if not np.all(np.isfinite(got)):
         return ("your result contains inf or nan. Look for an exponential that overflows, "
                 "a log of 0 or a division by 0.")
+    for diagnosis in diagnoses:
+        hint = diagnosis(got, expected, args)
+        if hint is not None:
+            return hint
     if np.allclose(got, -expected, rtol=1e-5, atol=1e-8) and not np.allclose(expected, 0):
         return "your result has the wrong sign everywhere. Check the sign of the error or the log."
     if np.allclose(got, expected * 2, rtol=1e-5, atol=1e-8):
@@ -62,8 +73,9 @@ def diagnose(got, expected, args, width):
 
 def _call(student_fn, args):
     """``(result as float64, None)``, or ``(None, exception)`` if the student's code raised."""
-    try:  # on copies, so that no case can corrupt another
-        return np.asarray(student_fn(*[np.copy(a) for a in args]), dtype=np.float64), None
+    try:  # on copies, so that no case can corrupt another (numbers stay numbers)
+        copies = [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
+        return np.asarray(student_fn(*copies), dtype=np.float64), None
     except Exception as error:  # noqa: BLE001 - any failure is reported as a hint
         return None, error
 
@@ -77,7 +89,7 @@ def _passes(student_fn, reference_fn, args):
     return error is None and _agrees(got, np.asarray(reference_fn(*args), dtype=np.float64))
 
 
-def _case_hint(student_fn, reference_fn, case, width):
+def _case_hint(student_fn, reference_fn, case, width, **diagnosis):
     """``(hint, exception or None)`` for a failing case, ``(None, None)`` for a passing one."""
     got, error = _call(student_fn, case.args)
     if error is not None:
@@ -88,12 +100,16 @@ def _case_hint(student_fn, reference_fn, case, width):
     if case.hint and got.shape == expected.shape and (
             case.control is None or _passes(student_fn, reference_fn, case.control)):
         return case.hint, None
-    return diagnose(got, expected, case.args, width(case.args)), None
+    return diagnose(got, expected, case.args, width(case.args), **diagnosis), None
 
 
-def run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-1].shape[-1]):
+def run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-1].shape[-1],
+              shape_hint=None, diagnoses=()):
     """Run every case (``Case`` or a tuple of its fields); print a pass or raise
     ``SelfCheckFailed``.
+
+    ``width(args)`` is the factor by which a sum exceeds the mean it replaces; ``shape_hint``
+    and ``diagnoses`` refine :func:`diagnose` for one check.
 
     The message names each failing case with its own hint (cases sharing a hint on one line), so
     whatever the order of the cases, each keeps its hint. Where the student's function raised,
@@ -103,7 +119,8 @@ def run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-1
     cases = [Case(*case) for case in cases]
     failures, cause = {}, None
     for case in cases:
-        hint, error = _case_hint(student_fn, reference_fn, case, width)
+        hint, error = _case_hint(student_fn, reference_fn, case, width,
+                                 shape_hint=shape_hint, diagnoses=diagnoses)
         if hint is not None:
             failures.setdefault(hint, []).append(case.label)
             cause = cause or error

@@ -124,21 +124,22 @@ def check_probabilities(array, name):
         )
 
 
-def as_class_labels(y_true, num_classes):
+def as_class_labels(y_true, num_classes, name="y_true", scores="y_pred"):
     """Convert integer-valued ``y_true`` to int64 class indices in ``[0, num_classes)``.
 
     Whole-number floats such as ``2.0`` are accepted because Keras casts
     them; ``1.5`` is refused because Keras would silently truncate it to 1.
+    ``name`` and ``scores`` are the names of the labels and of the class scores in messages.
     """
     fractional = y_true != np.round(y_true)
     if fractional.any():
         raise ValueError(
-            f"y_true must contain integer class labels, but found {int(fractional.sum())} "
+            f"{name} must contain integer class labels, but found {int(fractional.sum())} "
             f"non-integer value(s), e.g. {y_true[fractional][0]}."
         )
     if y_true.min() < 0 or y_true.max() >= num_classes:
         raise ValueError(
-            f"y_true labels must be in [0, {num_classes - 1}] because y_pred has "
+            f"{name} must hold class labels in [0, {num_classes - 1}] because {scores} has "
             f"{num_classes} classes, but found min={y_true.min():g} and max={y_true.max():g}."
         )
     return y_true.astype(np.int64)

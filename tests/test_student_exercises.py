@@ -116,6 +116,23 @@ def _times_number_of_points(solution):
     return lambda *args: np.asarray(solution(*args), dtype=np.float64) * np.size(args[0])
 
 
+def _times_number_of_examples(solution):
+    return lambda *args: np.asarray(solution(*args), dtype=np.float64) * np.shape(args[0])[0]
+
+
+def _times_temperature_squared(solution):
+    return lambda logits, labels, temperature: (
+        np.asarray(solution(logits, labels, temperature), dtype=np.float64) * temperature**2)
+
+
+def _naive_temperature_gradient(solution):
+    def naive(logits, labels, temperature):
+        q = _naive_softmax(np.asarray(logits) / temperature)
+        true_logit = np.take_along_axis(logits, np.asarray(labels)[:, None], axis=1)[:, 0]
+        return np.mean(true_logit - np.sum(q * logits, axis=1)) / temperature**2
+    return naive
+
+
 def _halved(solution):
     return lambda *args: np.asarray(solution(*args), dtype=np.float64) / 2
 
@@ -176,6 +193,13 @@ WRONG_VARIANTS = {
                                             REDUCED],
     "check_line_fit_gradient": [WRONG_SIGN, (_times_number_of_points, "sum where a mean belongs"),
                                 DROPPED_TWO],
+    "check_linear_model_gradient": [WRONG_SIGN, DROPPED_TWO,
+                                    (_times_number_of_examples, "sum where a mean belongs"),
+                                    (_one_number_for_the_batch, "one entry per weight")],
+    "check_temperature_gradient": [WRONG_SIGN,
+                                   (_times_number_of_examples, "sum where a mean belongs"),
+                                   (_times_temperature_squared, "off by a power of T"),
+                                   (_naive_temperature_gradient, "each row's own maximum")],
     "check_log_cosh": [WRONG_SIGN, SUM_FOR_MEAN, ONE_LOSS_PER_BATCH,
                        (_naive_log_cosh, "factor e^|x| out of the cosh")],
     # Pinball cases pass tau last (like Huber's delta), so SUM_FOR_MEAN's width does not apply.

@@ -134,8 +134,8 @@ def test_probabilities_summing_to_zero_are_refused(function):
 
 @pytest.mark.parametrize("function", SPARSE, ids=name_of)
 @pytest.mark.parametrize(("labels", "message"), [
-    ([-1, 0], r"y_true labels must be in \[0, 2\] because y_pred has 3 classes, .*min=-1"),
-    ([3, 0], r"y_true labels must be in \[0, 2\] because y_pred has 3 classes, .*max=3"),
+    ([-1, 0], r"y_true must hold class labels in \[0, 2\] because y_pred has 3 classes, .*min=-1"),
+    ([3, 0], r"y_true must hold class labels in \[0, 2\] because y_pred has 3 classes, .*max=3"),
     ([1.5, 0], r"y_true must contain integer class labels, .*1 non-integer .*e\.g\. 1\.5"),
 ])
 def test_bad_sparse_labels_are_refused(function, labels, message):

@@ -50,6 +50,7 @@ from .selfcheck import (
     check_softmax_crossentropy_gradient,
 )
 from .selfcheck_gradients import check_linear_model_gradient, check_temperature_gradient
+from .selfcheck_keras import check_pinball_loss_class
 from .selfcheck_regression import check_huber, check_log_cosh, check_pinball_loss
 from .shapes import match_shapes
 from .temperature import temperature_gradient
@@ -78,6 +79,7 @@ __all__ = [
     "check_mean_absolute_error",
     "check_mean_absolute_error_gradient",
     "check_pinball_loss",
+    "check_pinball_loss_class",
     "check_softmax_crossentropy_gradient",
     "check_temperature_gradient",
     "expect_error",

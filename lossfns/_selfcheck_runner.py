@@ -1,8 +1,9 @@
 """How a self-check runs: every case, each failing one reported with the hint of its own result.
 
-Used by :mod:`lossfns.selfcheck` and :mod:`lossfns.selfcheck_regression`, which
-hold the cases. A case passes when the student's result has the reference's
-shape and agrees with it to ``rtol=1e-5``; a failing case gets its own hint
+Used by :mod:`lossfns.selfcheck`, :mod:`lossfns.selfcheck_regression` and
+:mod:`lossfns.selfcheck_gradients`, which hold the cases. A case passes when the
+student's result has the reference's shape and agrees with it to ``rtol=1e-5``
+(a ``"raises"`` case: when the student's function raises); a failing case gets its own hint
 (never the expected numbers), so the message is the same whatever the order of
 the cases and whatever the other cases did.
 """
@@ -27,12 +28,26 @@ class Case(NamedTuple):
     a result of the right shape; given ``control`` (the same inputs without that
     edge), only if the function is right on ``control``, so that the hint never
     blames the edge for a mistake the function makes everywhere.
+
+    ``kind`` is ``"value"`` (the default), ``"shapes"`` or ``"raises"``; the last two
+    take ``y_true`` and ``y_pred`` to be the last two arguments. A ``"shapes"`` case
+    tests how the two shapes are lined up: every hint it gives starts with both
+    shapes, and its own hint applies whatever the shape of the result. A
+    ``"raises"`` case passes only if the function raises (any exception, as Keras
+    does for shapes it cannot pair); a function that returns gets ``hint``.
     """
 
     label: str
     args: tuple
     hint: str | None = None
     control: tuple | None = None
+    kind: str = "value"
+
+
+def _shapes_named(args):
+    """``"for y_true of shape (5, 1) and y_pred of shape (5,), "``: the start of a shape hint."""
+    return (f"for y_true of shape {np.shape(args[-2])} and y_pred of shape "
+            f"{np.shape(args[-1])}, ")
 
 
 def diagnose(got, expected, args, width, shape_hint=None, diagnoses=()):
@@ -45,7 +60,7 @@ def diagnose(got, expected, args, width, shape_hint=None, diagnoses=()):
     if got.shape != expected.shape:
         if shape_hint is not None:
             return shape_hint(got, expected, args)
-        if expected.ndim < np.ndim(args[-1]):
+        if expected.ndim < max(np.ndim(a) for a in args[-2:]):
             return (f"your result has shape {got.shape}, but one loss per sample means shape "
                     f"{expected.shape}. Reduce over the last axis only (axis=-1), not the batch.")
         return (f"your result has shape {got.shape}, but it needs one entry per input value: "
@@ -92,15 +107,23 @@ def _passes(student_fn, reference_fn, args):
 def _case_hint(student_fn, reference_fn, case, width, **diagnosis):
     """``(hint, exception or None)`` for a failing case, ``(None, None)`` for a passing one."""
     got, error = _call(student_fn, case.args)
+    start = _shapes_named(case.args) if case.kind in ("shapes", "raises") else ""
+    if case.kind == "raises":
+        return (None, None) if error is not None else (start + case.hint, None)
     if error is not None:
-        return f"your function raised {type(error).__name__}: {error}", error
+        return start + f"your function raised {type(error).__name__}: {error}", error
     expected = np.asarray(reference_fn(*case.args), dtype=np.float64)
     if _agrees(got, expected):
         return None, None
-    if case.hint and got.shape == expected.shape and (
-            case.control is None or _passes(student_fn, reference_fn, case.control)):
+    right_elsewhere = case.control is None or _passes(student_fn, reference_fn, case.control)
+    if case.hint and right_elsewhere and case.kind == "shapes":
+        if got.shape != expected.shape:
+            start += (f"your result has shape {got.shape} where Keras's has shape "
+                      f"{expected.shape}: ")
+        return start + case.hint, None
+    if case.hint and right_elsewhere and got.shape == expected.shape:
         return case.hint, None
-    return diagnose(got, expected, case.args, width(case.args), **diagnosis), None
+    return start + diagnose(got, expected, case.args, width(case.args), **diagnosis), None
 
 
 def run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-1].shape[-1],

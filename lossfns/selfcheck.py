@@ -52,14 +52,36 @@ def _logit_cases(extreme=True):
     return cases
 
 
-def _column_prediction_case():
-    """``y_true`` of shape (n,) with ``y_pred`` of shape (n, 1), as a Dense(1) layer gives it."""
-    y_true, y_pred = _regression_cases()[1][1]
-    hint = ("NumPy broadcasts shapes (n,) and (n, 1) into an (n, n) table pairing every target "
-            "with every prediction; Keras reads them as n samples: line the two up before you "
-            "subtract.")
-    return Case("y_true of shape (5,) and y_pred of shape (5, 1)", (y_true[:, 0], y_pred), hint,
-                control=(y_true, y_pred))
+_LINE_UP = ("Keras reads them as one sample per row: it gives the rank-1 array a trailing axis "
+            "(lossfns.match_shapes does the same) instead of reshaping one array into the other's "
+            "shape, and without that NumPy broadcasts shapes (n,) and (n, 1) into an (n, n) table "
+            "pairing every target with every prediction.")
+
+_LINE_UP_GRADIENT = ("Keras lines them up by giving the rank-1 array a trailing axis "
+                     "(lossfns.match_shapes does the same), and the gradient has one entry per "
+                     "prediction, in y_pred's own shape: without lining them up NumPy broadcasts "
+                     "shapes (n,) and (n, 1) into an (n, n) table.")
+
+_REFUSE = ("Keras raises an error, because the shapes differ even after it lines up the ranks, "
+           "and your function must raise too, but it returned a result: do not reshape or "
+           "broadcast one array into the other's shape.")
+
+
+def _shape_cases(*leading, hint=_LINE_UP):
+    """``(n,)`` against ``(n, 1)`` and the reverse, both n samples as in Keras, and ``(2, 3)``
+    against ``(3, 2)``, which Keras refuses; ``leading`` arguments (delta, tau) go first."""
+    column_true, column_pred = _regression_cases()[1][1]  # both of shape (5, 1)
+    rng = np.random.default_rng(20260618)
+    control = (*leading, column_true, column_pred)
+    return [
+        Case("flat targets against a column of predictions",
+             (*leading, column_true[:, 0], column_pred), hint, control, "shapes"),
+        Case("a column of targets against flat predictions",
+             (*leading, column_true, column_pred[:, 0]), hint, control, "shapes"),
+        Case("shapes that Keras cannot pair",
+             (*leading, rng.normal(size=(2, 3)), rng.normal(size=(3, 2))), _REFUSE,
+             kind="raises"),
+    ]
 
 
 def _zero_error_case():
@@ -75,18 +97,28 @@ def _zero_error_case():
 
 
 def check_mean_absolute_error(student_fn):
-    """Check ``student_fn(y_true, y_pred)``: mean over the last axis of ``|y_true - y_pred|``,
-    with ``y_true`` of shape (n,) and ``y_pred`` of shape (n, 1) read as n samples (as Keras
-    does)."""
+    """Check ``student_fn(y_true, y_pred)``: mean over the last axis of ``|y_true - y_pred|``.
+
+    ``y_true`` of shape (n,) against ``y_pred`` of shape (n, 1), and (n, 1) against (n,),
+    are n samples (as Keras reads them); (2, 3) against (3, 2) must raise, as Keras does.
+    """
     run_check("mean_absolute_error", student_fn, losses.mean_absolute_error,
-              _regression_cases() + [_column_prediction_case()])
+              _regression_cases() + _shape_cases())
+
+
+def _shaped_like_y_pred(got, expected, args):
+    return (f"your result has shape {got.shape}, but the gradient has one entry per "
+            f"prediction, the shape of y_pred: {expected.shape}. Do not reduce anything.")
 
 
 def check_mean_absolute_error_gradient(student_fn):
     """Check ``student_fn(y_true, y_pred)``: :math:`\\operatorname{sign}(\\hat y - y)/d`,
-    0 where the error is exactly 0 (TensorFlow's choice of subgradient)."""
+    0 where the error is exactly 0 (TensorFlow's choice of subgradient), shaped like
+    ``y_pred``; shapes are lined up and refused as in :func:`check_mean_absolute_error`."""
     run_check("mean_absolute_error_gradient", student_fn,
-              gradients.mean_absolute_error_gradient, _regression_cases() + [_zero_error_case()])
+              gradients.mean_absolute_error_gradient,
+              _regression_cases() + [_zero_error_case()] + _shape_cases(hint=_LINE_UP_GRADIENT),
+              shape_hint=_shaped_like_y_pred)
 
 
 def _near_zero_probability_cases():

@@ -14,7 +14,21 @@ from lossfns.selfcheck_regression import check_huber, check_log_cosh, check_pinb
 
 
 def correct_mae(y_true, y_pred):
+    # Lined up by hand, as chapter 2 teaches: a trailing axis where the ranks differ by one.
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.ndim == y_pred.ndim - 1:  # (n,) targets with (n, 1) predictions: n samples
+        y_true = y_true[..., np.newaxis]
+    elif y_pred.ndim == y_true.ndim - 1:  # (n, 1) targets with (n,) predictions: n samples
+        y_pred = y_pred[..., np.newaxis]
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
+    return np.mean(np.abs(y_true - y_pred), axis=-1)
+
+
+def old_chapter_2_mae(y_true, y_pred):
+    # Chapter 2 before issue 17: (n,) against (n, 1) lined up, (n, 1) against (n,) broadcast.
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.ndim == y_pred.ndim - 1:
         y_true = y_true[..., np.newaxis]
     return np.mean(np.abs(y_true - y_pred), axis=-1)
 
@@ -24,21 +38,62 @@ def naive_mae(y_true, y_pred):
     return np.mean(np.abs(y_true - y_pred), axis=-1)
 
 
+def correct_mae_gradient(y_true, y_pred):
+    aligned_true, aligned_pred = lossfns.match_shapes(y_true, y_pred)
+    gradient = np.sign(aligned_pred - aligned_true) / aligned_pred.shape[-1]
+    return np.reshape(gradient, np.shape(y_pred))  # y_pred's own shape
+
+
+def mae_gradient_by_hand(y_true, y_pred):
+    shape = np.shape(y_pred)
+    if np.ndim(y_true) == np.ndim(y_pred) - 1:
+        y_true = y_true[..., np.newaxis]
+    elif np.ndim(y_pred) == np.ndim(y_true) - 1:
+        y_pred = y_pred[..., np.newaxis]
+    return np.reshape(np.sign(y_pred - y_true) / np.shape(y_pred)[-1], shape)
+
+
+def old_chapter_2_mae_gradient(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return np.sign(y_pred - y_true) / y_pred.shape[-1]
+
+
 def correct_huber(y_true, y_pred, delta):
-    y_true = np.reshape(y_true, np.shape(y_pred))  # (n,) targets, (n, 1) predictions: n samples
+    y_true, y_pred = lossfns.match_shapes(y_true, y_pred)  # (n,) with (n, 1): n samples
     size = np.abs(y_pred - y_true)
     return np.mean(np.where(size <= delta, 0.5 * size**2, delta * (size - 0.5 * delta)), axis=-1)
 
 
+def huber_by_hand(y_true, y_pred, delta):
+    if np.ndim(y_true) == np.ndim(y_pred) - 1:
+        y_true = y_true[..., np.newaxis]
+    elif np.ndim(y_pred) == np.ndim(y_true) - 1:
+        y_pred = y_pred[..., np.newaxis]
+    size = np.abs(y_pred - y_true)  # (2, 3) against (3, 2): NumPy raises, as Keras does
+    return np.mean(np.where(size <= delta, 0.5 * size**2, delta * (size - 0.5 * delta)), axis=-1)
+
+
+def old_chapter_3_huber(y_true, y_pred, delta=1.0):
+    # Chapter 3's solution before issue 17: y_true reshaped into y_pred's shape.
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    y_true = np.reshape(y_true, y_pred.shape)
+    size = np.abs(y_pred - y_true)
+    quadratic = 0.5 * size**2
+    linear = delta * (size - 0.5 * delta)
+    return np.mean(np.where(size <= delta, quadratic, linear), axis=-1)
+
+
 def huber_without_the_half(y_true, y_pred, delta):
     # The naive np.where(abs(r) < delta, r**2, ...): twice Keras's loss inside the band.
-    r = y_pred - np.reshape(y_true, np.shape(y_pred))
+    y_true, y_pred = lossfns.match_shapes(y_true, y_pred)
+    r = y_pred - y_true
     return np.mean(np.where(np.abs(r) < delta, r**2, delta * (np.abs(r) - 0.5 * delta)), axis=-1)
 
 
 def huber_with_two_strict_tests(y_true, y_pred, delta):
     # Right everywhere except |r| = delta, which neither branch claims: a loss of 0 there.
-    r = np.abs(y_pred - np.reshape(y_true, np.shape(y_pred)))
+    y_true, y_pred = lossfns.match_shapes(y_true, y_pred)
+    r = np.abs(y_pred - y_true)
     inside = np.where(r < delta, 0.5 * r**2, 0.0)
     outside = np.where(r > delta, delta * (r - 0.5 * delta), 0.0)
     return np.mean(inside + outside, axis=-1)
@@ -51,23 +106,69 @@ def huber_unaligned(y_true, y_pred, delta):
 
 
 def correct_log_cosh(y_true, y_pred):
-    error = y_pred - np.reshape(y_true, np.shape(y_pred))  # (n,) with (n, 1): n samples
+    y_true, y_pred = lossfns.match_shapes(y_true, y_pred)  # (n,) with (n, 1): n samples
+    error = y_pred - y_true
     return np.mean(np.abs(error) + np.log1p(np.exp(-2 * np.abs(error))) - np.log(2), axis=-1)
+
+
+def log_cosh_by_hand(y_true, y_pred):
+    if np.ndim(y_true) == np.ndim(y_pred) - 1:
+        y_true = y_true[..., np.newaxis]
+    elif np.ndim(y_pred) == np.ndim(y_true) - 1:
+        y_pred = y_pred[..., np.newaxis]
+    return np.mean(np.logaddexp(y_pred - y_true, y_true - y_pred) - np.log(2), axis=-1)
+
+
+def old_chapter_6_log_cosh(y_true, y_pred):
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    y_true = np.reshape(y_true, y_pred.shape)    # (n,) with (n, 1): n examples
+    size = np.abs(y_pred - y_true)
+    return np.mean(size + np.log1p(np.exp(-2 * size)) - np.log(2), axis=-1)
 
 
 def naive_log_cosh(y_true, y_pred):
     # Right for moderate errors; cosh overflows to inf beyond about 710.
-    return np.mean(np.log(np.cosh(y_pred - np.reshape(y_true, np.shape(y_pred)))), axis=-1)
+    y_true, y_pred = lossfns.match_shapes(y_true, y_pred)
+    return np.mean(np.log(np.cosh(y_pred - y_true)), axis=-1)
 
 
 def correct_pinball(y_true, y_pred, tau):
-    error = np.reshape(y_true, np.shape(y_pred)) - y_pred
+    y_true, y_pred = lossfns.match_shapes(y_true, y_pred)
+    error = y_true - y_pred
+    return np.mean(np.maximum(tau * error, (tau - 1) * error), axis=-1)
+
+
+def pinball_by_hand(y_true, y_pred, tau):
+    if np.ndim(y_true) == np.ndim(y_pred) - 1:
+        y_true = y_true[..., np.newaxis]
+    elif np.ndim(y_pred) == np.ndim(y_true) - 1:
+        y_pred = y_pred[..., np.newaxis]
+    error = y_true - y_pred
+    return np.mean(np.where(error >= 0, tau * error, (tau - 1) * error), axis=-1)
+
+
+def old_chapter_6_pinball(y_true, y_pred, tau):
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    error = np.reshape(y_true, y_pred.shape) - y_pred    # target - prediction
     return np.mean(np.maximum(tau * error, (tau - 1) * error), axis=-1)
 
 
 def pinball_with_the_sides_swapped(y_true, y_pred, tau):
     # The error taken as prediction minus target: the loss of 1 - tau, right only for tau = 1/2.
-    return correct_pinball(y_pred, np.reshape(y_true, np.shape(y_pred)), tau)
+    y_true, y_pred = lossfns.match_shapes(y_true, y_pred)
+    return correct_pinball(y_pred, y_true, tau)
+
+
+def gradient_dividing_by_the_size(y_true, y_pred):
+    aligned_true, aligned_pred = lossfns.match_shapes(y_true, y_pred)
+    error = aligned_pred - aligned_true
+    return np.reshape(error / np.abs(error) / error.shape[-1], np.shape(y_pred))
+
+
+def gradient_giving_the_corner_a_side(y_true, y_pred):
+    aligned_true, aligned_pred = lossfns.match_shapes(y_true, y_pred)
+    gradient = np.where(aligned_pred - aligned_true >= 0, 1.0, -1.0) / aligned_pred.shape[-1]
+    return np.reshape(gradient, np.shape(y_pred))
 
 
 def correct_cce(y_true, y_pred):
@@ -112,11 +213,16 @@ def correct_line_gradient(x, y, w, b):
 CORRECT = [
     (selfcheck.check_line_fit_gradient, correct_line_gradient),
     (selfcheck.check_mean_absolute_error, correct_mae),
-    (selfcheck.check_mean_absolute_error_gradient,
-     lambda t, p: np.sign(p - t) / t.shape[-1]),
+    (selfcheck.check_mean_absolute_error, lambda t, p: np.mean(np.abs(np.subtract(
+        *lossfns.match_shapes(t, p))), axis=-1)),
+    (selfcheck.check_mean_absolute_error_gradient, correct_mae_gradient),
+    (selfcheck.check_mean_absolute_error_gradient, mae_gradient_by_hand),
     (check_huber, correct_huber),
+    (check_huber, huber_by_hand),
     (check_log_cosh, correct_log_cosh),
+    (check_log_cosh, log_cosh_by_hand),
     (check_pinball_loss, correct_pinball),
+    (check_pinball_loss, pinball_by_hand),
     (selfcheck.check_categorical_crossentropy, correct_cce),
     (selfcheck.check_log_softmax, correct_log_softmax),
     (selfcheck.check_softmax_crossentropy_gradient, correct_softmax_gradient),
@@ -134,8 +240,8 @@ WRONG = [
     (selfcheck.check_mean_absolute_error, lambda t, p: np.sum(np.abs(t - p), axis=-1),
      "sum where a mean belongs"),
     (selfcheck.check_mean_absolute_error, lambda t, p: np.mean(np.abs(t - p)), "shape ()"),
-    (selfcheck.check_mean_absolute_error_gradient, lambda t, p: np.sign(t - p) / t.shape[-1],
-     "wrong sign"),
+    (selfcheck.check_mean_absolute_error_gradient,
+     lambda t, p: -correct_mae_gradient(t, p), "wrong sign"),
     (check_huber, huber_without_the_half, "inside the band; check that branch's formula"),
     (check_huber, lambda t, p, delta: correct_huber(t, p, 1.0), "use the delta passed in"),
     (check_huber, lambda t, p, delta: np.mean(correct_huber(t, p, delta)), "shape ()"),
@@ -155,14 +261,15 @@ WRONG = [
      lambda t, z: t - correct_softmax_gradient(t, z) - t, "wrong sign"),
     (selfcheck.check_mean_absolute_error, lambda t, p: 1 / 0, "raised ZeroDivisionError"),
     (selfcheck.check_mean_absolute_error, naive_mae, "(n, n) table"),
-    (selfcheck.check_mean_absolute_error_gradient,
-     lambda t, p: (p - t) / np.abs(p - t) / t.shape[-1], "error is exactly zero"),
-    (selfcheck.check_mean_absolute_error_gradient,
-     lambda t, p: np.where(p - t >= 0, 1.0, -1.0) / t.shape[-1], "error is exactly zero"),
+    (selfcheck.check_mean_absolute_error_gradient, gradient_dividing_by_the_size,
+     "error is exactly zero"),
+    (selfcheck.check_mean_absolute_error_gradient, gradient_giving_the_corner_a_side,
+     "error is exactly zero"),
     (check_log_cosh, naive_log_cosh, "factor e^|x| out of the cosh"),
     (check_log_cosh, lambda t, p: np.sum(correct_log_cosh(t, p)), "shape ()"),
     (check_log_cosh, lambda t, p: np.mean(np.logaddexp(p - t, t - p) - np.log(2), axis=-1),
      "(n, n) table"),
+    (check_log_cosh, lambda t, p: np.sum(log_cosh_by_hand(t, p), axis=-1), "one loss per sample"),
     (check_pinball_loss, pinball_with_the_sides_swapped, "which side gets tau"),
     (check_pinball_loss, lambda t, p, tau: tau * np.mean(np.abs(p - t), axis=-1),
      "which side gets tau"),
@@ -190,12 +297,10 @@ def test_a_typical_mistake_fails_with_its_hint(check, mistake, hint, capsys):
 
 NAIVE_EDGE_CASES = [
     (selfcheck.check_mean_absolute_error, naive_mae,
-     "y_true of shape (5,) and y_pred of shape (5, 1)"),
-    (selfcheck.check_mean_absolute_error_gradient,
-     lambda t, p: (p - t) / np.abs(p - t) / t.shape[-1],
+     "flat targets against a column of predictions"),
+    (selfcheck.check_mean_absolute_error_gradient, gradient_dividing_by_the_size,
      "some predictions exactly equal to their targets"),
-    (selfcheck.check_mean_absolute_error_gradient,
-     lambda t, p: np.where(p - t >= 0, 1.0, -1.0) / t.shape[-1],
+    (selfcheck.check_mean_absolute_error_gradient, gradient_giving_the_corner_a_side,
      "some predictions exactly equal to their targets"),
     (selfcheck.check_categorical_crossentropy, naive_cce,
      "a probability of exactly 0 on a wrong class"),
@@ -205,7 +310,7 @@ NAIVE_EDGE_CASES = [
      "a true-class probability far below the clip bound"),
     (selfcheck.check_log_softmax, naive_log_softmax, "logits of magnitude 1000"),
     (check_huber, huber_with_two_strict_tests, "every error exactly +-delta"),
-    (check_huber, huber_unaligned, "y_true of shape (5,) and y_pred of shape (5, 1)"),
+    (check_huber, huber_unaligned, "flat targets against a column of predictions"),
     (check_log_cosh, naive_log_cosh, "errors of several hundred to thousands"),
     (check_pinball_loss, pinball_with_the_sides_swapped,
      "tau near 1, a mix of over- and under-predictions"),
@@ -290,7 +395,7 @@ def test_each_case_gets_the_same_hint_in_any_order(check, mistake, hint, order, 
     (check_huber, lambda t, p, delta: -correct_huber(t, p, delta), "|error| = delta exactly"),
     (check_log_cosh, lambda t, p: 2 * correct_log_cosh(t, p), "factor e^|x| out of the cosh"),
     (selfcheck.check_categorical_crossentropy, lambda t, p: -correct_cce(t, p), "0 * log 0"),
-    (selfcheck.check_mean_absolute_error_gradient, lambda t, p: np.sign(t - p) / t.shape[-1],
+    (selfcheck.check_mean_absolute_error_gradient, lambda t, p: -correct_mae_gradient(t, p),
      "error is exactly zero"),
     (selfcheck.check_log_softmax, lambda z: -correct_log_softmax(z), "log-sum-exp"),
 ], ids=lambda x: getattr(x, "__name__", x))
@@ -315,3 +420,112 @@ def test_the_student_cannot_corrupt_the_cases():
 def test_checks_are_exported():
     assert lossfns.check_log_softmax is selfcheck.check_log_softmax
     assert lossfns.check_huber is check_huber
+
+
+# Issue 17: the solutions the chapters printed before were wrong for some shapes; each check must
+# now fail them with a hint that names the shapes.
+
+OLD_SOLUTIONS = [
+    # (check, old solution, the failing case, what its hint must say)
+    (selfcheck.check_mean_absolute_error, old_chapter_2_mae,
+     "a column of targets against flat predictions",
+     "for y_true of shape (5, 1) and y_pred of shape (5,), Keras reads them as one sample per "
+     "row"),
+    (selfcheck.check_mean_absolute_error_gradient, old_chapter_2_mae_gradient,
+     "a column of targets against flat predictions",
+     "for y_true of shape (5, 1) and y_pred of shape (5,), your result has shape (5, 5) where "
+     "Keras's has shape (5,)"),
+    (check_huber, old_chapter_3_huber, "a column of targets against flat predictions",
+     "for y_true of shape (5, 1) and y_pred of shape (5,), your result has shape () where "
+     "Keras's has shape (5,)"),
+    (check_log_cosh, old_chapter_6_log_cosh, "a column of targets against flat predictions",
+     "for y_true of shape (5, 1) and y_pred of shape (5,), your result has shape () where "
+     "Keras's has shape (5,)"),
+    (check_pinball_loss, old_chapter_6_pinball, "a column of targets against flat predictions",
+     "for y_true of shape (5, 1) and y_pred of shape (5,), your result has shape () where "
+     "Keras's has shape (5,)"),
+]
+REFUSAL = ("for y_true of shape (2, 3) and y_pred of shape (3, 2), Keras raises an error, "
+           "because the shapes differ even after it lines up the ranks, and your function must "
+           "raise too, but it returned a result: do not reshape or broadcast")
+
+
+@pytest.mark.parametrize("check, old, case, hint", OLD_SOLUTIONS,
+                         ids=lambda x: getattr(x, "__name__", None))
+def test_the_old_chapter_solutions_fail_with_a_hint_naming_the_shapes(check, old, case, hint):
+    message = failure_message(check, old)
+    assert f"case '{case}': {hint}" in message, message
+    if old is not old_chapter_2_mae and old is not old_chapter_2_mae_gradient:  # they broadcast
+        assert f"case 'shapes that Keras cannot pair': {REFUSAL}" in message, message
+    assert "(n, n) table" in message
+    assert not re.search(r"\d\.\d", message), message
+
+
+def test_the_old_huber_really_differs_from_keras():
+    """The issue's example: for y_true (3, 1) and y_pred (3,) the old solution returns one number
+    where Keras returns three losses; for (2, 3) against (3, 2) it returns where Keras raises."""
+    import keras
+
+    y_true, y_pred = np.array([[0.0], [1.0], [2.0]]), np.array([0.5, 3.0, 2.0])
+    keras_losses = keras.ops.convert_to_numpy(keras.losses.Huber(reduction="none")(y_true,
+                                                                                  y_pred))
+    np.testing.assert_allclose(keras_losses, [0.125, 1.5, 0.0])
+    np.testing.assert_allclose(lossfns.huber(y_true, y_pred), keras_losses, rtol=1e-6)
+    np.testing.assert_allclose(correct_huber(y_true, y_pred, 1.0), keras_losses, rtol=1e-6)
+    assert np.shape(old_chapter_3_huber(y_true, y_pred)) == ()
+    with pytest.raises(Exception, match="(?i)incompatible shapes|broadcast"):
+        keras.losses.Huber()(np.zeros((2, 3)), np.zeros((3, 2)))
+    assert np.shape(old_chapter_3_huber(np.zeros((2, 3)), np.zeros((3, 2)))) == (3,)
+
+
+def test_a_function_that_returns_for_shapes_keras_cannot_pair_fails_only_that_case():
+    def reshaping(y_true, y_pred, delta):
+        if np.shape(y_true) != np.shape(y_pred) and np.size(y_true) == np.size(y_pred) > 5:
+            y_true = np.reshape(y_true, np.shape(y_pred))
+        return correct_huber(y_true, y_pred, delta)
+
+    message = failure_message(check_huber, reshaping)
+    assert message == f"huber: case 'shapes that Keras cannot pair': {REFUSAL} one array into " \
+                      "the other's shape."
+
+
+def test_a_stub_is_not_told_to_raise():
+    """A stub raises everywhere, so it passes the refusal case but fails every other one."""
+    def stub(y_true, y_pred):
+        raise NotImplementedError
+
+    message = failure_message(selfcheck.check_mean_absolute_error, stub)
+    assert message.startswith("mean_absolute_error: 5 of 6 cases failed")
+    assert "Keras raises" not in message
+
+
+SHAPE_SAFE = [
+    (selfcheck.check_mean_absolute_error, correct_mae),
+    (selfcheck.check_mean_absolute_error_gradient, correct_mae_gradient),
+    (selfcheck.check_mean_absolute_error_gradient, mae_gradient_by_hand),
+    (check_huber, correct_huber), (check_huber, huber_by_hand),
+    (check_log_cosh, correct_log_cosh), (check_log_cosh, log_cosh_by_hand),
+    (check_pinball_loss, correct_pinball), (check_pinball_loss, pinball_by_hand),
+]
+
+
+@pytest.mark.parametrize("check, solution", SHAPE_SAFE, ids=lambda x: getattr(x, "__name__", ""))
+def test_the_shape_safe_solutions_accept_float32(check, solution, capsys):
+    def in_float32(*args):
+        return solution(*[a.astype(np.float32) if isinstance(a, np.ndarray) else a
+                          for a in args])
+
+    check(in_float32)
+    assert "passed all" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("check, solution", SHAPE_SAFE, ids=lambda x: getattr(x, "__name__", ""))
+def test_every_shape_check_has_the_three_shape_cases(check, solution):
+    labels = []
+
+    def spy(*args):
+        labels.append(tuple(np.shape(a) for a in args[:2]))  # y_true, y_pred come first
+        return solution(*args)
+
+    check(spy)
+    assert {((5,), (5, 1)), ((5, 1), (5,)), ((2, 3), (3, 2))} <= set(labels)

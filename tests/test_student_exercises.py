@@ -181,7 +181,8 @@ OVERFLOW = "inf or nan"
 
 WRONG_VARIANTS = {
     "check_mean_absolute_error": [WRONG_SIGN, SUM_FOR_MEAN, ONE_LOSS_PER_BATCH],
-    "check_mean_absolute_error_gradient": [WRONG_SIGN, SUM_FOR_MEAN, REDUCED],
+    "check_mean_absolute_error_gradient": [WRONG_SIGN, SUM_FOR_MEAN,
+                                           (_reduced_over_last_axis, "one entry per prediction")],
     # The Huber cases pass delta last, so SUM_FOR_MEAN's width does not apply; the
     # inside-the-band case catches a wrong sign or factor.
     "check_huber": [ONE_LOSS_PER_BATCH, (_negated, "inside the band"),

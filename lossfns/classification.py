@@ -8,6 +8,7 @@ loss classes do (``(n,)`` against ``(n, 1)`` is ``n`` samples).
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -36,23 +37,46 @@ def _check_focal_parameters(apply_class_balancing, alpha, gamma):
                          lambda value: math.isfinite(value) and value >= 0.0))
 
 
+class _FocalParts(NamedTuple):
+    t: np.ndarray  # smoothed targets
+    p: np.ndarray  # the probability: y_pred, or sigmoid(z)
+    bce: np.ndarray
+    u: np.ndarray  # 1 - p_t
+    log_u: np.ndarray | None  # log(1 - p_t), from logits only
+    log_q: np.ndarray | None  # log(1 - p) = log sigmoid(-z), from logits only
+    weight: np.ndarray | float
+    gamma: float
+    y_pred: np.ndarray
+    axis: int
+
+
 def _focal_parts(y_true, y_pred, apply_class_balancing, alpha, gamma, from_logits,
                  label_smoothing, axis):
-    """Checked inputs and the pieces both the loss and its gradient need."""
+    r"""Checked inputs and the pieces both the loss and its gradient need.
+
+    From logits, :math:`1 - p_t = t\,\sigma(-z) + (1 - t)\,\sigma(z)` and its log are
+    computed from :math:`\log\sigma(\pm z) = -\log(1 + e^{\mp z})`, never as ``1 - p_t``:
+    once the sigmoid rounds to 1 (:math:`z \gtrsim 37` in float64), that difference is 0.
+    """
     alpha, gamma = _check_focal_parameters(apply_class_balancing, alpha, gamma)
     label_smoothing = check_label_smoothing(label_smoothing)
     y_true, y_pred, axis = check_binary_inputs(y_true, y_pred, from_logits, axis)
     t = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    log_u = log_q = None
     if from_logits:
-        p = np.exp(-np.logaddexp(0.0, -y_pred))  # sigmoid, without overflow
+        log_p, log_q = -np.logaddexp(0.0, -y_pred), -np.logaddexp(0.0, y_pred)
+        p = np.exp(log_p)  # sigmoid, without overflow
         bce = np.maximum(y_pred, 0.0) - y_pred * t + np.log1p(np.exp(-np.abs(y_pred)))
+        with np.errstate(divide="ignore"):  # log 0 = -inf for hard labels, a term of 0
+            log_u = np.logaddexp(np.log(t) + log_q, np.log1p(-t) + log_p)
+        u = np.exp(log_u)
     else:
         p = y_pred
         clipped = np.clip(p, EPSILON, 1.0 - EPSILON)
         bce = -(t * np.log(clipped) + (1.0 - t) * np.log1p(-clipped))
-    u = 1.0 - (t * p + (1.0 - t) * (1.0 - p))  # 1 - p_t
+        u = 1.0 - (t * p + (1.0 - t) * (1.0 - p))  # 1 - p_t
     weight = alpha * t + (1.0 - alpha) * (1.0 - t) if apply_class_balancing else 1.0
-    return t, p, bce, u, weight, gamma, y_pred, axis
+    return _FocalParts(t, p, bce, u, log_u, log_q, weight, gamma, y_pred, axis)
 
 
 def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
@@ -72,11 +96,14 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     classified well; :math:`\gamma = 0` without balancing is the plain binary
     cross-entropy. As in Keras, :math:`\mathrm{BCE}` is computed from logits
     stably when ``from_logits=True`` and from the clipped probability otherwise,
-    while :math:`p_t` uses the unclipped probability.
+    while :math:`p_t` uses the unclipped probability. From logits,
+    :math:`1 - p_t = t\,\sigma(-z) + (1 - t)\,\sigma(z)`, which stays positive where
+    Keras's ``1 - p_t`` rounds to 0 (the loss there is below 1e-16 either way).
     """
-    _, _, bce, u, weight, gamma, _, axis = _focal_parts(
+    parts = _focal_parts(
         y_true, y_pred, apply_class_balancing, alpha, gamma, from_logits, label_smoothing, axis)
-    return np.asarray(np.mean(weight * u**gamma * bce, axis=axis))
+    focal = parts.u**parts.gamma if parts.log_u is None else np.exp(parts.gamma * parts.log_u)
+    return np.asarray(np.mean(parts.weight * focal * parts.bce, axis=parts.axis))
 
 
 def binary_focal_crossentropy_gradient(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
@@ -96,24 +123,49 @@ def binary_focal_crossentropy_gradient(y_true, y_pred, apply_class_balancing=Fal
     .. math:: \frac{\partial L}{\partial z} = \frac{w}{d}\Big(\gamma u^{\gamma-1}(1 - 2t)\,
               p(1-p)\,\mathrm{BCE} + u^\gamma (p - t)\Big).
 
-    With :math:`\gamma = 0` the first term is 0. Where :math:`u = 0` and
-    :math:`0 < \gamma < 1` the slope is infinite (``inf``, as autodiff gives).
+    With :math:`\gamma = 0` the first term is 0.
+
+    **From logits** the result is finite for every finite logit (checked up to
+    :math:`|z| = 1000`) and every :math:`\gamma \ge 0`: :math:`u = t\sigma(-z) +
+    (1-t)\sigma(z)`, :math:`p(1-p) = \sigma(z)\sigma(-z)` and :math:`p - t =
+    (1-t)\sigma(z) - t\sigma(-z)` come from :math:`\log\sigma(\pm z)`, and the first
+    term is :math:`(1-2t)\exp\big(\log\gamma + (\gamma-1)\log u + \log p(1-p) +
+    \log\mathrm{BCE}\big)`. Computed as written, :math:`u` rounds to 0 once
+    :math:`\sigma(z)` rounds to 1 (:math:`|z| \gtrsim 37` in float64), and for
+    :math:`0 < \gamma < 1` the first term becomes :math:`\infty \cdot 0`: for
+    targets ``[[1, 0]]``, logits ``[[40, -40]]`` and :math:`\gamma = 0.5` the true
+    slopes are :math:`\mp 6.6 \cdot 10^{-27}`, while ``tf.GradientTape`` on
+    ``keras.losses.binary_focal_crossentropy`` (Keras 3.15, float64) returns
+    ``[[nan, nan]]`` (from :math:`|z| = 37`, and in float32 already at :math:`|z| = 30`).
+
+    **From probabilities** :math:`u` is exact, and where it is exactly 0 (``y_pred``
+    equal to a hard target) with :math:`0 < \gamma < 1` the slope really is
+    infinite: the loss is :math:`\mathrm{BCE} \cdot u^\gamma` with the clipped
+    :math:`\mathrm{BCE} > 0`, so ``-inf`` or ``inf`` is returned (the tape gives nan).
     """
-    t, p, bce, u, weight, gamma, aligned_pred, axis = _focal_parts(
+    parts = _focal_parts(
         y_true, y_pred, apply_class_balancing, alpha, gamma, from_logits, label_smoothing, axis)
-    with np.errstate(divide="ignore"):
-        focal_slope = gamma * np.power(u, gamma - 1.0) if gamma else np.zeros_like(u)
+    t, p, bce, u, gamma = parts.t, parts.p, parts.bce, parts.u, parts.gamma
     if from_logits:
-        dp = p * (1.0 - p)
-        bce_slope = p - t
+        q = np.exp(parts.log_q)  # 1 - p = sigmoid(-z), exact where p rounds to 1
+        focal_term = 0.0
+        if gamma:
+            with np.errstate(divide="ignore"):  # a BCE that underflows to 0: log 0, a term of 0
+                log_size = (math.log(gamma) + (gamma - 1.0) * parts.log_u
+                            + np.log(p) + parts.log_q + np.log(bce))
+            focal_term = (1.0 - 2.0 * t) * np.exp(log_size)
+        elementwise = parts.weight * (focal_term
+                                      + np.exp(gamma * parts.log_u) * ((1.0 - t) * p - t * q))
     else:
-        dp = 1.0
+        with np.errstate(divide="ignore"):
+            focal_slope = gamma * np.power(u, gamma - 1.0) if gamma else np.zeros_like(u)
         clipped = np.clip(p, EPSILON, 1.0 - EPSILON)
         inside = _inside_clip_range(p)
         bce_slope = np.where(inside, -t / clipped + (1.0 - t) / (1.0 - clipped), 0.0)
-    with np.errstate(invalid="ignore"):
-        elementwise = weight * (focal_slope * (1.0 - 2.0 * t) * dp * bce + u**gamma * bce_slope)
-    gradient = elementwise / aligned_pred.shape[axis]
+        with np.errstate(invalid="ignore"):
+            elementwise = parts.weight * (focal_slope * (1.0 - 2.0 * t) * bce
+                                          + u**gamma * bce_slope)
+    gradient = elementwise / parts.y_pred.shape[parts.axis]
     return gradient.reshape(np.shape(y_pred))
 
 

@@ -13,8 +13,17 @@ import operator
 import numpy as np
 
 
+def refuse_complex(array, name):
+    """Raise unless ``array`` (already a NumPy array) is real: casting would drop the imaginary
+    part with only a ``ComplexWarning``."""
+    if np.iscomplexobj(array):
+        raise ValueError(f"{name} holds complex numbers (dtype {array.dtype}); losses are "
+                         "defined for real numbers only: pass the real part (or np.abs) "
+                         "yourself if that is what you mean.")
+
+
 def as_float_array(values, name, allow_scalar=False):
-    """Convert ``values`` to a non-empty, finite float64 array.
+    """Convert ``values`` to a non-empty, finite float64 array; complex values are refused.
 
     Parameters
     ----------
@@ -26,7 +35,12 @@ def as_float_array(values, name, allow_scalar=False):
         Whether a 0-d result is acceptable; otherwise at least 1-D is required.
     """
     try:
-        array = np.asarray(values, dtype=np.float64)
+        array = np.asarray(values)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be numeric: {error}") from error
+    refuse_complex(array, name)
+    try:
+        array = array.astype(np.float64, copy=False)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name} must be numeric: {error}") from error
     if array.ndim == 0 and not allow_scalar:

@@ -8,7 +8,7 @@ and never an ``(N, N)`` broadcast.
 
 import numpy as np
 
-from ._validation import align_ranks, check_same_shape
+from ._validation import align_ranks, check_same_shape, refuse_complex
 
 
 def match_shapes(y_true, y_pred):
@@ -27,7 +27,8 @@ def match_shapes(y_true, y_pred):
     If the two shapes still differ, ``ValueError`` names both: Keras raises
     there too (``(2, 3)`` against ``(3, 2)``), and neither array is reshaped
     or broadcast into the other. The values are neither copied nor cast: the
-    dtype is kept (float32 stays float32).
+    dtype is kept (float32 stays float32); complex arrays are refused, as by
+    every function of ``lossfns``.
 
     Examples
     --------
@@ -35,6 +36,9 @@ def match_shapes(y_true, y_pred):
     >>> y_true.shape, y_pred.shape
     ((5, 1), (5, 1))
     """
-    y_true, y_pred = align_ranks(np.asarray(y_true), np.asarray(y_pred))
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    refuse_complex(y_true, "y_true")
+    refuse_complex(y_pred, "y_pred")
+    y_true, y_pred = align_ranks(y_true, y_pred)
     check_same_shape(y_true, y_pred)
     return y_true, y_pred

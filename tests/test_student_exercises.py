@@ -133,6 +133,52 @@ def _naive_temperature_gradient(solution):
     return naive
 
 
+def _loss_subclass(solution, **methods):
+    """A zero-argument function, like the chapter's, returning a subclass of the solution's
+    ``keras.losses.Loss`` class with ``methods`` replaced (each gets the base class first)."""
+    def bound(base, method):
+        return lambda self, *args: method(base, self, *args)
+
+    def make():
+        base = solution()
+        return type(f"Wrong{base.__name__}", (base,),
+                    {name: bound(base, method) for name, method in methods.items()})
+    return make
+
+
+def _class_with_sides_swapped(solution):
+    return _loss_subclass(solution, call=lambda base, self, y_true, y_pred:
+                          base.call(self, y_pred, y_true))  # the loss of 1 - tau
+
+
+def _class_negated(solution):
+    return _loss_subclass(solution, call=lambda base, self, y_true, y_pred:
+                          -base.call(self, y_true, y_pred))
+
+
+def _class_reducing_the_batch(solution):
+    import keras
+
+    return _loss_subclass(solution, call=lambda base, self, y_true, y_pred:
+                          keras.ops.mean(base.call(self, y_true, y_pred)))
+
+
+def _class_forgetting_tau(solution):
+    def get_config(base, self):
+        return {key: value for key, value in base.get_config(self).items() if key != "tau"}
+    return _loss_subclass(solution, get_config=get_config)
+
+
+def _class_unaligned(solution):
+    import keras
+
+    def call(base, self, y_true, y_pred):  # NumPy-style broadcasting: (N,) with (N, 1) is (N, N)
+        error = y_true - y_pred
+        return keras.ops.mean(keras.ops.maximum(self.tau * error, (self.tau - 1) * error),
+                              axis=-1)
+    return _loss_subclass(solution, call=call)
+
+
 def _halved(solution):
     return lambda *args: np.asarray(solution(*args), dtype=np.float64) / 2
 
@@ -201,6 +247,12 @@ WRONG_VARIANTS = {
                                    (_times_number_of_examples, "sum where a mean belongs"),
                                    (_times_temperature_squared, "off by a power of T"),
                                    (_naive_temperature_gradient, "each row's own maximum")],
+    # The solution is a function returning the class: the wrong variants return subclasses.
+    "check_pinball_loss_class": [(_class_negated, "wrong sign"),
+                                 (_class_with_sides_swapped, "which side gets tau"),
+                                 (_class_reducing_the_batch, "one loss per sample"),
+                                 (_class_forgetting_tau, "lost its tau"),
+                                 (_class_unaligned, "(N, N) table")],
     "check_log_cosh": [WRONG_SIGN, SUM_FOR_MEAN, ONE_LOSS_PER_BATCH,
                        (_naive_log_cosh, "factor e^|x| out of the cosh")],
     # Pinball cases pass tau last (like Huber's delta), so SUM_FOR_MEAN's width does not apply.

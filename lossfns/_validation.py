@@ -81,8 +81,8 @@ def check_same_shape(y_true, y_pred):
     """Refuse shapes that differ (NumPy would silently broadcast them), naming both."""
     if y_true.shape != y_pred.shape:
         if y_true.size == y_pred.size:
-            hint = ("they hold as many values, but Keras raises here too; reshape one only if "
-                    "you know its values are laid out in the other's order.")
+            hint = ("they hold as many values, but reshape one only if you know its values are "
+                    "laid out in the other's order.")
         else:
             hint = f"they hold {y_true.size} and {y_pred.size} values."
         raise ValueError(

@@ -24,9 +24,10 @@ def match_shapes(y_true, y_pred):
       ``(N, d)`` gives ``(N, d)`` and ``(N, d)``);
     - anything else is left as it is.
 
-    If the two shapes still differ, ``ValueError`` names both: Keras raises
-    there too (``(2, 3)`` against ``(3, 2)``), and neither array is reshaped
-    or broadcast into the other. The values are neither copied nor cast: the
+    If the two shapes still differ, ``ValueError`` names both, and neither
+    array is reshaped or broadcast into the other. Keras raises for some of
+    these pairs (``(2, 3)`` against ``(3, 2)``) and silently broadcasts others
+    (``(2,)`` against ``(3, 2)``, ``(1, 4)`` against ``(4, 1)``). The values are neither copied nor cast: the
     dtype is kept (float32 stays float32); complex arrays are refused, as by
     every function of ``lossfns``.
 

@@ -43,11 +43,9 @@ from .robust import huber, huber_gradient
 from .selfcheck import (
     SelfCheckFailed,
     check_categorical_crossentropy,
-    check_line_fit_gradient,
     check_log_softmax,
     check_mean_absolute_error,
     check_mean_absolute_error_gradient,
-    check_softmax_crossentropy_gradient,
 )
 from .selfcheck_gradients import check_linear_model_gradient, check_temperature_gradient
 from .selfcheck_keras import check_pinball_loss_class
@@ -72,7 +70,6 @@ __all__ = [
     "categorical_crossentropy_gradient",
     "check_categorical_crossentropy",
     "check_huber",
-    "check_line_fit_gradient",
     "check_log_cosh",
     "check_linear_model_gradient",
     "check_log_softmax",
@@ -80,7 +77,6 @@ __all__ = [
     "check_mean_absolute_error_gradient",
     "check_pinball_loss",
     "check_pinball_loss_class",
-    "check_softmax_crossentropy_gradient",
     "check_temperature_gradient",
     "expect_error",
     "glue",

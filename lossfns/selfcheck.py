@@ -171,37 +171,3 @@ def check_log_softmax(student_fn):
     cases = [case._replace(args=case.args[1:], control=case.control and case.control[1:])
              for case in _logit_cases()]  # the logits alone
     run_check("log_softmax", student_fn, losses.log_softmax, cases)
-
-
-def check_softmax_crossentropy_gradient(student_fn):
-    """Check ``student_fn(y_true, logits)``: the gradient of the cross-entropy from logits,
-    :math:`\\operatorname{softmax}(z) - y` for one-hot ``y``, stable for huge logits."""
-
-    def reference(y_true, logits):
-        return gradients.categorical_crossentropy_gradient(y_true, logits, from_logits=True)
-
-    run_check("softmax_crossentropy_gradient", student_fn, reference, _logit_cases())
-
-
-def _line_fit_cases():
-    rng = np.random.default_rng(20260614)
-    cases = []
-    for size, w, b in [(8, 1.0, 0.0), (30, -2.0, 2.0), (5, 3.0, -1.0)]:
-        x = rng.uniform(-2.0, 2.0, size=size)
-        y = 2.0 * x - 1.0 + rng.normal(0.0, 0.5, size=size)
-        cases.append((f"{size} points, w = {w:g}, b = {b:g}", (x, y, w, b)))
-    return cases
-
-
-def check_line_fit_gradient(student_fn):
-    """Check ``student_fn(x, y, w, b)`` returning
-    :math:`(\\partial J/\\partial w, \\partial J/\\partial b)` for
-    :math:`J = \\frac{1}{N}\\sum_i (w x_i + b - y_i)^2`: :math:`\\frac{2}{N}\\sum_i r_i x_i` and
-    :math:`\\frac{2}{N}\\sum_i r_i` with the residuals :math:`r_i = w x_i + b - y_i`."""
-
-    def reference(x, y, w, b):
-        residuals = w * x + b - y
-        return np.array([2 * np.mean(residuals * x), 2 * np.mean(residuals)])
-
-    run_check("line_fit_gradient", student_fn, reference, _line_fit_cases(),
-              width=lambda args: args[0].size)

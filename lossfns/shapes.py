@@ -27,9 +27,9 @@ def match_shapes(y_true, y_pred):
     If the two shapes still differ, ``ValueError`` names both, and neither
     array is reshaped or broadcast into the other. Keras raises for some of
     these pairs (``(2, 3)`` against ``(3, 2)``) and silently broadcasts others
-    (``(2,)`` against ``(3, 2)``, ``(1, 4)`` against ``(4, 1)``). The values are neither copied nor cast: the
-    dtype is kept (float32 stays float32); complex arrays are refused, as by
-    every function of ``lossfns``.
+    (``(2,)`` against ``(3, 2)``, ``(1, 4)`` against ``(4, 1)``). The values
+    are neither copied nor cast: the dtype is kept (float32 stays float32);
+    complex arrays are refused, as by every function of ``lossfns``.
 
     Examples
     --------

@@ -112,10 +112,6 @@ def _divided_by_last_axis_width(solution):
     return lambda *args: np.asarray(solution(*args), dtype=np.float64) / np.shape(args[-1])[-1]
 
 
-def _times_number_of_points(solution):
-    return lambda *args: np.asarray(solution(*args), dtype=np.float64) * np.size(args[0])
-
-
 def _times_number_of_examples(solution):
     return lambda *args: np.asarray(solution(*args), dtype=np.float64) * np.shape(args[0])[0]
 
@@ -200,10 +196,6 @@ def _naive_log_softmax(solution):
     return lambda logits: np.log(_naive_softmax(logits))
 
 
-def _naive_softmax_gradient(solution):
-    return lambda y_true, logits: _naive_softmax(logits) - y_true
-
-
 def _delta_fixed_at_one(solution):
     return lambda y_true, y_pred, delta: solution(y_true, y_pred, 1.0)
 
@@ -236,10 +228,6 @@ WRONG_VARIANTS = {
                     (_delta_fixed_at_one, "use the delta passed in")],
     "check_categorical_crossentropy": [WRONG_SIGN, MEAN_FOR_SUM, ONE_LOSS_PER_BATCH],
     "check_log_softmax": [WRONG_SIGN, (_naive_log_softmax, OVERFLOW), REDUCED],
-    "check_softmax_crossentropy_gradient": [WRONG_SIGN, (_naive_softmax_gradient, OVERFLOW),
-                                            REDUCED],
-    "check_line_fit_gradient": [WRONG_SIGN, (_times_number_of_points, "sum where a mean belongs"),
-                                DROPPED_TWO],
     "check_linear_model_gradient": [WRONG_SIGN, DROPPED_TWO,
                                     (_times_number_of_examples, "sum where a mean belongs"),
                                     (_one_number_for_the_batch, "one entry per weight")],

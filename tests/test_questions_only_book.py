@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from student_edition import STUDENT, _code_cells, _gated_cells
+from tools import colab_markdown
 from tools.common import REPO_ROOT, HtmlPage, chapter_notebooks, read_html
 
 INSTRUCTORS_PAGE = REPO_ROOT / "chapters" / "instructors.md"
@@ -188,3 +189,57 @@ def test_the_instructors_page_is_in_the_book(built_book):
         prose = "".join(cell.source for cell in cells if cell.cell_type == "markdown")
         for label in re.findall(r":label: (\S+)", prose):
             assert label in page.text, f"exercise {label} is missing from the instructors' page"
+
+
+DIFFICULTY = re.compile(r"\*\*Difficulty:\*\*\s*(?P<stars>[★☆]{3})\s*·\s*"
+                        r"about (?P<minutes>\d+) minutes")
+TABLE_ROW = re.compile(r"^\| (?P<number>\d+) \| (?P<chapter>\d+) \| `(?P<label>[\w-]+)` \| "
+                       r"(?P<kind>[^|]+?) \| (?P<stars>[★☆]{3}) \| (?P<minutes>\d+) min \|$",
+                       re.MULTILINE)
+
+
+def _chapter_exercises():
+    """``{label: (number in the book, chapter number, stars, minutes, has a self-check)}``, read
+    from the chapters (the numbers as the HTML book and the Colab edition show them)."""
+    numbers = colab_markdown.read_book().exercise_numbers
+    exercises = {}
+    for path in chapter_notebooks():
+        notebook = nbformat.read(path, as_version=4)
+        checked = {label for cell, label in _gated_cells(notebook)
+                   if cell.cell_type == "code" and "solution-implementation" in cell.metadata.get(
+                       "tags", [])}
+        for cell in notebook.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for piece in colab_markdown._split(cell.source):
+                if getattr(piece, "name", None) != "exercise":
+                    continue
+                label = piece.options["label"]
+                difficulty = DIFFICULTY.search(piece.body)
+                assert difficulty, f"{path.name}: {label} has no difficulty line"
+                exercises[label] = (numbers[label], int(path.name[:2]), difficulty["stars"],
+                                    int(difficulty["minutes"]), label in checked)
+    return exercises
+
+
+def test_the_instructors_table_lists_every_exercise_as_the_chapters_state_it():
+    """Number (as students see it), chapter, difficulty and time come from the chapters; an
+    exercise is "implement, self-check" exactly when it has a self-checked implementation."""
+    rows = {row["label"]: row for row in TABLE_ROW.finditer(INSTRUCTORS_PAGE.read_text())}
+    exercises = _chapter_exercises()
+    assert sorted(rows) == sorted(exercises), "the table's exercises differ from the chapters'"
+    for label, (number, chapter, stars, minutes, implement) in exercises.items():
+        row = rows[label]
+        assert (int(row["number"]), int(row["chapter"]), row["stars"], int(row["minutes"])) == (
+            number, chapter, stars, minutes), f"{label}: the table says {row.groups()}"
+        assert (row["kind"] == "implement, self-check") == implement, f"{label}: {row['kind']}"
+    assert [rows[label]["label"] for label in sorted(rows, key=lambda k: int(rows[k]["number"]))
+            ] == sorted(exercises, key=lambda k: exercises[k][0]), "rows out of book order"
+
+
+def test_the_self_check_line_the_instructors_page_quotes_is_one_a_chapter_prints():
+    quoted = re.findall(r"`(\w+: passed all \d+ cases\.)`", INSTRUCTORS_PAGE.read_text())
+    printed = {line.strip() for path in chapter_notebooks()
+               for cell in _code_cells(nbformat.read(path, as_version=4))
+               for output in cell.outputs for line in "".join(output.get("text", "")).splitlines()}
+    assert quoted and set(quoted) <= printed, f"{quoted} is not printed by any chapter"

@@ -40,8 +40,11 @@ def built_book(tmp_path_factory):
 
     It is built in a temporary folder, or into ``$BOOK_PATH_OUTPUT/_build/html`` when that is
     set (the GitHub workflow publishes the very build the tests checked)."""
-    shared = pathlib.Path(os.environ.get("BOOK_PATH_OUTPUT")
-                          or tmp_path_factory.getbasetemp().parent / "book")
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker's base folder sits in the session's own; without xdist the base
+    # folder is the session's, and its parent is shared by every pytest run of this user.
+    session = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared = pathlib.Path(os.environ.get("BOOK_PATH_OUTPUT") or session / "book")
     shared.mkdir(exist_ok=True)
     with open(shared / ".book-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

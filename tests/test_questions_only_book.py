@@ -5,6 +5,7 @@ solution text, whose buttons lead to the student edition; the instructors' page 
 every student notebook on Colab.
 """
 
+import functools
 import re
 import subprocess
 import sys
@@ -46,15 +47,28 @@ def _toc_chapters():
     return [path for path in chapter_notebooks() if f"chapters/{path.stem}" in listed]
 
 
+def _cell_texts(cell):
+    return [cell.source] + ["".join(o.get("text", "")) for o in cell.get("outputs", [])]
+
+
+@functools.cache
+def _text_outside_solutions():
+    """What every chapter shows outside its gated solutions (a solution may print a message that
+    another chapter's text shows too: that is no fingerprint of the solution)."""
+    return _normalised(" ".join(
+        text for path in _toc_chapters()
+        for cell, label in _gated_cells(nbformat.read(path, as_version=4)) if label is None
+        for text in _cell_texts(cell)))
+
+
 def _solution_fingerprints(path):
-    """Per gated solution: strings of its prose, code and output found nowhere else in the chapter
+    """Per gated solution: strings of its prose, code and output found nowhere else in the book
     nor in its student edition, longest first."""
     notebook = nbformat.read(path, as_version=4)
-    inside, outside = {}, []
+    inside, outside = {}, [_text_outside_solutions()]
     for cell, label in _gated_cells(notebook):
-        texts = [cell.source] + ["".join(o.get("text", "")) for o in cell.get("outputs", [])]
+        texts = _cell_texts(cell)
         if label is None:
-            outside.extend(texts)
             continue
         candidates = inside.setdefault(label, [])
         if cell.cell_type == "markdown":

@@ -147,13 +147,19 @@ def run_check(title, student_fn, reference_fn, cases, width=lambda args: args[-1
         if hint is not None:
             failures.setdefault(hint, []).append(case.label)
             cause = cause or error
+    report(title, len(cases), failures, cause)
+
+
+def report(title, case_count, failures, cause=None):
+    """Print the pass line, or raise ``SelfCheckFailed`` listing ``failures`` (``{hint: [case
+    labels]}``) with ``cause``, the first exception the student's code raised, as its cause."""
     if not failures:
-        print(f"{title}: passed all {len(cases)} cases.")
+        print(f"{title}: passed all {case_count} cases.")
         return
     lines = [", ".join(f"case '{label}'" for label in labels) + f": {hint}"
              for hint, labels in failures.items()]
     failed = sum(len(labels) for labels in failures.values())
     if failed == 1:
         raise SelfCheckFailed(f"{title}: {lines[0]}") from cause
-    raise SelfCheckFailed(f"{title}: {failed} of {len(cases)} cases failed:\n"
+    raise SelfCheckFailed(f"{title}: {failed} of {case_count} cases failed:\n"
                           + "\n".join(f"- {line}" for line in lines)) from cause

@@ -13,7 +13,7 @@ import tempfile
 
 import numpy as np
 
-from ._selfcheck_runner import SelfCheckFailed, diagnose
+from ._selfcheck_runner import SelfCheckFailed, diagnose, report
 from .regression import pinball_loss
 
 TITLE = "PinballLoss"
@@ -244,13 +244,4 @@ def check_pinball_loss_class(student_class):
             hint = _run(controls[control])[0]
         failures.setdefault(hint, []).append(label)
         cause = cause or error
-    if not failures:
-        print(f"{TITLE}: passed all {len(cases)} cases.")
-        return
-    lines = [", ".join(f"case '{label}'" for label in labels) + f": {hint}"
-             for hint, labels in failures.items()]
-    failed = sum(len(labels) for labels in failures.values())
-    if failed == 1:
-        raise SelfCheckFailed(f"{TITLE}: {lines[0]}") from cause
-    raise SelfCheckFailed(f"{TITLE}: {failed} of {len(cases)} cases failed:\n"
-                          + "\n".join(f"- {line}" for line in lines)) from cause
+    report(TITLE, len(cases), failures, cause)

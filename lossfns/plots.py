@@ -49,7 +49,7 @@ class LossCurve:
     loss : ndarray, shape (n,)
         The per-sample loss at each prediction.
     autodiff_gradient, analytic_gradient : ndarray, shape (n,)
-        :math:`\\partial L / \\partial \\hat y` from ``tf.GradientTape`` and
+        :math:`\\partial \\ell / \\partial \\hat y` from ``tf.GradientTape`` and
         from the closed-form formula.
     y_true : float or None
         The ground truth the curve was drawn for (``None`` if unknown).
@@ -73,7 +73,7 @@ def loss_curve(tf_loss, analytic_gradient, y_true, predictions):
     Each grid point is one sample with one output: ``y_pred`` has shape
     ``(n, 1)`` and ``y_true`` is the scalar ground truth repeated ``n`` times,
     so the loss has shape ``(n,)`` and
-    :math:`g_i = \\partial L(y, \\hat y_i) / \\partial \\hat y_i`.
+    :math:`g_i = \\partial \\ell(y, \\hat y_i) / \\partial \\hat y_i`.
 
     Parameters
     ----------
@@ -139,7 +139,7 @@ def plot_loss_and_gradient(curve, y_true=None, *, name="loss", xlabel="predictio
     loss_axis.set(xlabel=xlabel, ylabel="loss", title=f"{name}")
     gradient_axis.plot(curve.predictions, curve.autodiff_gradient, label="tf.GradientTape")
     gradient_axis.plot(curve.predictions, curve.analytic_gradient, "--", label="analytic formula")
-    gradient_axis.set(xlabel=xlabel, ylabel="gradient $\\partial L / \\partial \\hat{y}$",
+    gradient_axis.set(xlabel=xlabel, ylabel="gradient $\\partial \\ell / \\partial \\hat{y}$",
                       title=f"gradient of {name}")
     for axis in axes:
         axis.axvline(y_true, color=OKABE_ITO[0], linestyle=":", linewidth=1.2,

@@ -52,7 +52,8 @@ def test_plot_loss_and_gradient_labels_both_panels_and_marks_the_truth():
                                lossfns.mean_squared_error_gradient, 2.0, np.linspace(0, 4, 9))
     assert curve.y_true == 2.0  # the curve keeps its ground truth: no second copy needed
     _fig, axes = lossfns.plot_loss_and_gradient(curve, name="MSE")
-    assert [a.get_ylabel() for a in axes] == ["loss", "gradient $\\partial L / \\partial \\hat{y}$"]
+    assert [a.get_ylabel() for a in axes] == [
+        "loss", "gradient $\\partial \\ell / \\partial \\hat{y}$"]
     for axis in axes:
         assert axis.get_xlabel() and axis.get_legend() is not None
         labels = [t.get_text() for t in axis.get_legend().get_texts()]

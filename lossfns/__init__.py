@@ -12,8 +12,14 @@ from .book import expect_error, glue, import_tensorflow_quietly
 from .classification import (
     binary_focal_crossentropy,
     binary_focal_crossentropy_gradient,
+    categorical_hinge,
+    categorical_hinge_gradient,
+    hinge,
+    hinge_gradient,
     kl_divergence,
     kl_divergence_gradient,
+    squared_hinge,
+    squared_hinge_gradient,
 )
 from .data import load_mnist, read_mnist_npz
 from .gradients import (
@@ -23,6 +29,14 @@ from .gradients import (
     mean_squared_error_gradient,
     root_mean_squared_error_gradient,
     sparse_categorical_crossentropy_gradient,
+)
+from .likelihood import (
+    gaussian_nll,
+    gaussian_nll_gradient,
+    poisson,
+    poisson_gradient,
+    student_t_nll,
+    student_t_nll_gradient,
 )
 from .losses import (
     EPSILON,
@@ -68,10 +82,12 @@ __all__ = [
     "binary_focal_crossentropy_gradient",
     "categorical_crossentropy",
     "categorical_crossentropy_gradient",
+    "categorical_hinge",
+    "categorical_hinge_gradient",
     "check_categorical_crossentropy",
     "check_huber",
-    "check_log_cosh",
     "check_linear_model_gradient",
+    "check_log_cosh",
     "check_log_softmax",
     "check_mean_absolute_error",
     "check_mean_absolute_error_gradient",
@@ -79,7 +95,11 @@ __all__ = [
     "check_pinball_loss_class",
     "check_temperature_gradient",
     "expect_error",
+    "gaussian_nll",
+    "gaussian_nll_gradient",
     "glue",
+    "hinge",
+    "hinge_gradient",
     "huber",
     "huber_gradient",
     "import_tensorflow_quietly",
@@ -100,6 +120,8 @@ __all__ = [
     "pinball_loss_gradient",
     "plot_history",
     "plot_loss_and_gradient",
+    "poisson",
+    "poisson_gradient",
     "read_mnist_npz",
     "reduce_losses",
     "root_mean_squared_error",
@@ -107,6 +129,10 @@ __all__ = [
     "softmax",
     "sparse_categorical_crossentropy",
     "sparse_categorical_crossentropy_gradient",
+    "squared_hinge",
+    "squared_hinge_gradient",
+    "student_t_nll",
+    "student_t_nll_gradient",
     "temperature_gradient",
     "use_book_style",
 ]

@@ -208,3 +208,137 @@ def kl_divergence_gradient(y_true, y_pred):
     q = np.clip(aligned_pred, EPSILON, 1.0)
     gradient = np.where(_inside_clip_range(aligned_pred, upper=1.0), -t / q, 0.0)
     return gradient.reshape(np.shape(y_pred))
+
+
+# --- the hinge family --------------------------------------------------------------------------
+
+def _hinge_inputs(y_true, y_pred):
+    """Aligned inputs, labels in {-1, 1}: labels all in {0, 1} become ``2 y - 1``, as in Keras."""
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
+    if np.isin(y_true, (0.0, 1.0)).all():
+        return 2.0 * y_true - 1.0, y_pred
+    if np.isin(y_true, (-1.0, 1.0)).all():
+        return y_true, y_pred
+    odd = y_true[~np.isin(y_true, (-1.0, 0.0, 1.0))]
+    found = f"e.g. {odd[0]:g}" if odd.size else "both -1 and 0"
+    raise ValueError(
+        f"y_true must hold labels that are all in {{-1, 1}} or all in {{0, 1}}, but found "
+        f"{found}. (Keras converts 0/1 labels to -1/1 only when EVERY label is 0 or 1, and "
+        "otherwise uses the values as they are, without a word.)")
+
+
+def _hinge_margin(y_true, y_pred):
+    """``(labels in {-1, 1}, 1 - y * y_pred)`` after the checks."""
+    labels, y_pred = _hinge_inputs(y_true, y_pred)
+    return labels, 1.0 - labels * y_pred
+
+
+def hinge(y_true, y_pred):
+    r"""Hinge loss per sample, as ``keras.losses.hinge``.
+
+    With labels :math:`y \in \{-1, 1\}` and scores :math:`\hat y` (any real numbers),
+
+    .. math:: L = \frac1d \sum_j \max(1 - y_j \hat y_j,\, 0).
+
+    A score on the right side of 0 by at least 1 (a margin of 1) costs nothing;
+    anything less costs linearly. Labels all in :math:`\{0, 1\}` are first mapped
+    to :math:`2y - 1`, as Keras does; labels neither all in :math:`\{-1, 1\}` nor all
+    in :math:`\{0, 1\}` (a mix of -1, 0 and 1, or 0.5) are refused, where Keras
+    would use them as they are.
+    """
+    _, margin = _hinge_margin(y_true, y_pred)
+    return np.asarray(np.mean(np.maximum(margin, 0.0), axis=-1))
+
+
+def hinge_gradient(y_true, y_pred):
+    r"""Gradient of the summed :func:`hinge`: :math:`-y_j/d` where
+    :math:`1 - y_j\hat y_j \ge 0`, else 0.
+
+    At the kink (:math:`y_j \hat y_j = 1` exactly) any slope between :math:`-y_j/d`
+    and 0 is a subgradient; we return :math:`-y_j/d`, which is what
+    ``tf.GradientTape`` gives for ``keras.losses.hinge`` (``tf.maximum`` sends the
+    gradient of a tie to its first argument, here the margin). Same shape as ``y_pred``.
+    """
+    labels, margin = _hinge_margin(y_true, y_pred)
+    gradient = np.where(margin >= 0.0, -labels, 0.0) / margin.shape[-1]
+    return gradient.reshape(np.shape(y_pred))
+
+
+def squared_hinge(y_true, y_pred):
+    r"""Squared hinge loss per sample, as ``keras.losses.squared_hinge``:
+    :math:`L = \frac1d \sum_j \max(1 - y_j \hat y_j,\, 0)^2`.
+
+    Labels as in :func:`hinge`. The square makes the loss smooth at the margin
+    and punishes a large violation quadratically.
+    """
+    _, margin = _hinge_margin(y_true, y_pred)
+    return np.asarray(np.mean(np.maximum(margin, 0.0) ** 2, axis=-1))
+
+
+def squared_hinge_gradient(y_true, y_pred):
+    r"""Gradient of the summed :func:`squared_hinge`:
+    :math:`-2 y_j \max(1 - y_j\hat y_j, 0)/d`.
+
+    Continuous: 0 at the margin itself (the tape gives 0 there too). Same shape as ``y_pred``.
+    """
+    labels, margin = _hinge_margin(y_true, y_pred)
+    gradient = -2.0 * labels * np.maximum(margin, 0.0) / margin.shape[-1]
+    return gradient.reshape(np.shape(y_pred))
+
+
+def _categorical_hinge_inputs(y_true, y_pred):
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
+    if not np.isin(y_true, (0.0, 1.0)).all():
+        odd = y_true[~np.isin(y_true, (0.0, 1.0))][0]
+        raise ValueError(f"y_true must be one-hot (values 0 and 1 only), but found {odd:g}; "
+                         "for labels in {-1, 1} use hinge.")
+    ones = y_true.sum(axis=-1)
+    if (ones != 1.0).any():
+        raise ValueError(
+            f"y_true must be one-hot along the last axis, exactly one 1 per sample, but "
+            f"{int((ones != 1.0).sum())} sample(s) have {int(ones[ones != 1.0].flat[0])}.")
+    return y_true, y_pred
+
+
+def categorical_hinge(y_true, y_pred):
+    r"""Categorical hinge loss per sample, exactly as ``keras.losses.categorical_hinge``.
+
+    For one-hot :math:`y` and scores :math:`\hat y` over the last axis,
+
+    .. math:: \text{pos} = \sum_k y_k \hat y_k, \qquad
+              \text{neg} = \max_k\, (1 - y_k)\,\hat y_k, \qquad
+              L = \max(\text{neg} - \text{pos} + 1,\, 0):
+
+    the true class's score must beat every other score by a margin of 1. Note
+    Keras's :math:`\max` runs over all classes with the true class's entry set to 0,
+    so when every wrong score is negative :math:`\text{neg} = 0`, not the largest
+    wrong score. This function reproduces that. ``y_true`` must be one-hot (0/1, one
+    1 per sample).
+    """
+    y_true, y_pred = _categorical_hinge_inputs(y_true, y_pred)
+    pos = np.sum(y_true * y_pred, axis=-1)
+    neg = np.max((1.0 - y_true) * y_pred, axis=-1)
+    return np.asarray(np.maximum(neg - pos + 1.0, 0.0))
+
+
+def categorical_hinge_gradient(y_true, y_pred):
+    r"""Gradient of the summed :func:`categorical_hinge` with respect to ``y_pred``.
+
+    Where :math:`\text{neg} - \text{pos} + 1 \ge 0`,
+
+    .. math:: \frac{\partial L}{\partial \hat y_j} = (1 - y_j)\, \frac{[j \in A]}{|A|} - y_j,
+
+    :math:`A` being the classes where :math:`(1 - y_k)\hat y_k` reaches its maximum,
+    and 0 elsewhere. This is what ``tf.GradientTape`` gives for
+    ``keras.losses.categorical_hinge``: ``tf.reduce_max`` shares the gradient equally
+    among tied maxima, and ``tf.maximum`` sends it to the margin at a tie with 0
+    (the kink), so the slope there is the left one. Same shape as ``y_pred``.
+    """
+    aligned_true, aligned_pred = _categorical_hinge_inputs(y_true, y_pred)
+    others = (1.0 - aligned_true) * aligned_pred
+    neg = np.max(others, axis=-1, keepdims=True)
+    pos = np.sum(aligned_true * aligned_pred, axis=-1, keepdims=True)
+    at_max = others == neg
+    share = at_max / at_max.sum(axis=-1, keepdims=True)
+    gradient = np.where(neg - pos + 1.0 >= 0.0, (1.0 - aligned_true) * share - aligned_true, 0.0)
+    return gradient.reshape(np.shape(y_pred))

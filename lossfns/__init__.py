@@ -63,6 +63,7 @@ from .selfcheck import (
 )
 from .selfcheck_gradients import check_linear_model_gradient, check_temperature_gradient
 from .selfcheck_keras import check_pinball_loss_class
+from .selfcheck_likelihood import check_student_t_nll
 from .selfcheck_regression import check_huber, check_log_cosh, check_pinball_loss
 from .shapes import match_shapes
 from .temperature import temperature_gradient
@@ -93,6 +94,7 @@ __all__ = [
     "check_mean_absolute_error_gradient",
     "check_pinball_loss",
     "check_pinball_loss_class",
+    "check_student_t_nll",
     "check_temperature_gradient",
     "expect_error",
     "gaussian_nll",

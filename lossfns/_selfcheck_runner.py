@@ -1,7 +1,8 @@
 """How a self-check runs: every case, each failing one reported with the hint of its own result.
 
-Used by :mod:`lossfns.selfcheck`, :mod:`lossfns.selfcheck_regression` and
-:mod:`lossfns.selfcheck_gradients`, which hold the cases. A case passes when the
+Used by :mod:`lossfns.selfcheck`, :mod:`lossfns.selfcheck_regression`,
+:mod:`lossfns.selfcheck_likelihood` and :mod:`lossfns.selfcheck_gradients`, which hold the
+cases. A case passes when the
 student's result has the reference's shape and agrees with it to ``rtol=1e-5``
 (a ``"raises"`` case: when the student's function raises); a failing case gets its own hint
 (never the expected numbers), so the message is the same whatever the order of
@@ -27,7 +28,9 @@ class Case(NamedTuple):
     ``hint`` names the edge this case tests and replaces the generic diagnosis of
     a result of the right shape; given ``control`` (the same inputs without that
     edge), only if the function is right on ``control``, so that the hint never
-    blames the edge for a mistake the function makes everywhere.
+    blames the edge for a mistake the function makes everywhere. A function that
+    raises on a case with a ``control`` it passes gets the hint after the exception
+    (``math.gamma`` raises ``OverflowError`` where ``scipy.special.gamma`` returns inf).
 
     ``kind`` is ``"value"`` (the default), ``"shapes"`` or ``"raises"``; the last two
     take ``y_true`` and ``y_pred`` to be the last two arguments. A ``"shapes"`` case
@@ -111,7 +114,11 @@ def _case_hint(student_fn, reference_fn, case, width, **diagnosis):
     if case.kind == "raises":
         return (None, None) if error is not None else (start + case.hint, None)
     if error is not None:
-        return start + f"your function raised {type(error).__name__}: {error}", error
+        raised = start + f"your function raised {type(error).__name__}: {error}"
+        if case.hint and case.kind == "value" and case.control is not None and _passes(
+                student_fn, reference_fn, case.control):  # it raises only at this case's edge
+            raised += ". " + case.hint[0].upper() + case.hint[1:]
+        return raised, error
     expected = np.asarray(reference_fn(*case.args), dtype=np.float64)
     if _agrees(got, expected):
         return None, None

@@ -18,7 +18,11 @@ ARRAY_FUNCTIONS = {
     **{name: (PAIR, ("y_true", "y_pred")) for name in [
         "mean_absolute_error", "mean_squared_error", "root_mean_squared_error", "huber",
         "log_cosh", "pinball_loss", "binary_crossentropy", "binary_focal_crossentropy",
-        "categorical_crossentropy", "kl_divergence", "match_shapes"]},
+        "categorical_crossentropy", "kl_divergence", "match_shapes", "hinge", "squared_hinge",
+        "categorical_hinge", "poisson"]},
+    "gaussian_nll": ({"y_true": TARGETS, "mean": PROBABILITIES, "log_variance": PROBABILITIES},
+                     ("y_true", "mean", "log_variance")),
+    "student_t_nll": ({**PAIR, "dof": 3.0, "scale": 0.5}, ("y_true", "y_pred")),
     "sparse_categorical_crossentropy": ({"y_true": LABELS, "y_pred": PROBABILITIES},
                                         ("y_true", "y_pred")),
     "softmax": ({"logits": PROBABILITIES}, ("logits",)),

@@ -4,32 +4,48 @@ NumPy reference implementations of the Keras losses and their analytic
 gradients, input checks with clear errors, an MNIST loader that works offline,
 and the book's plotting helpers. Importing it has no side effects and does not
 import TensorFlow.
+
+Layout
+------
+Every public name is used flat, as ``lossfns.X``; the modules only group them.
+One module per family of losses, each loss directly followed by its gradient:
+:mod:`lossfns.regression` (MAE, MSE, RMSE, Huber, log-cosh, pinball),
+:mod:`lossfns.classification` (softmax, the cross-entropies, focal, KL, the
+hinge family, the temperature's slope, and ``EPSILON``) and
+:mod:`lossfns.likelihood` (Gaussian and Student-t NLL, Poisson). Beside them:
+:mod:`lossfns.shapes` and :mod:`lossfns.reduction` (how Keras lines up shapes and
+reduces per-sample losses), the self-checks of the exercises
+(``lossfns.selfcheck*``, run by :mod:`lossfns._selfcheck_runner`), the input checks
+(:mod:`lossfns._validation`), and the book's helpers (:mod:`lossfns.book`,
+:mod:`lossfns.data`, :mod:`lossfns.plots`, :mod:`lossfns.reproducibility`).
 """
 
 from importlib import metadata
 
 from .book import expect_error, glue, import_tensorflow_quietly
 from .classification import (
+    EPSILON,
+    binary_crossentropy,
+    binary_crossentropy_gradient,
     binary_focal_crossentropy,
     binary_focal_crossentropy_gradient,
+    categorical_crossentropy,
+    categorical_crossentropy_gradient,
     categorical_hinge,
     categorical_hinge_gradient,
     hinge,
     hinge_gradient,
     kl_divergence,
     kl_divergence_gradient,
+    log_softmax,
+    softmax,
+    sparse_categorical_crossentropy,
+    sparse_categorical_crossentropy_gradient,
     squared_hinge,
     squared_hinge_gradient,
+    temperature_gradient,
 )
 from .data import load_mnist, read_mnist_npz
-from .gradients import (
-    binary_crossentropy_gradient,
-    categorical_crossentropy_gradient,
-    mean_absolute_error_gradient,
-    mean_squared_error_gradient,
-    root_mean_squared_error_gradient,
-    sparse_categorical_crossentropy_gradient,
-)
 from .likelihood import (
     gaussian_nll,
     gaussian_nll_gradient,
@@ -38,22 +54,23 @@ from .likelihood import (
     student_t_nll,
     student_t_nll_gradient,
 )
-from .losses import (
-    EPSILON,
-    binary_crossentropy,
-    categorical_crossentropy,
-    log_softmax,
-    mean_absolute_error,
-    mean_squared_error,
-    root_mean_squared_error,
-    softmax,
-    sparse_categorical_crossentropy,
-)
 from .plots import LossCurve, loss_curve, plot_history, plot_loss_and_gradient, use_book_style
 from .reduction import reduce_losses
-from .regression import log_cosh, log_cosh_gradient, pinball_loss, pinball_loss_gradient
+from .regression import (
+    huber,
+    huber_gradient,
+    log_cosh,
+    log_cosh_gradient,
+    mean_absolute_error,
+    mean_absolute_error_gradient,
+    mean_squared_error,
+    mean_squared_error_gradient,
+    pinball_loss,
+    pinball_loss_gradient,
+    root_mean_squared_error,
+    root_mean_squared_error_gradient,
+)
 from .reproducibility import make_reproducible
-from .robust import huber, huber_gradient
 from .selfcheck import (
     SelfCheckFailed,
     check_categorical_crossentropy,
@@ -66,7 +83,6 @@ from .selfcheck_keras import check_pinball_loss_class
 from .selfcheck_likelihood import check_student_t_nll
 from .selfcheck_regression import check_huber, check_log_cosh, check_pinball_loss
 from .shapes import match_shapes
-from .temperature import temperature_gradient
 
 try:  # the one source of the version is pyproject.toml, read back from the installed metadata
     __version__ = metadata.version("lossfns")

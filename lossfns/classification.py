@@ -1,10 +1,35 @@
-r"""Binary focal cross-entropy and the Kullback-Leibler divergence, as in ``keras.losses``.
+r"""Classification losses, each followed by its gradient.
 
-Same conventions as :mod:`lossfns.losses` (one loss per sample, float64,
-``ValueError`` naming the argument) and :mod:`lossfns.gradients` (each
-``*_gradient`` is the derivative of the SUM of the per-sample losses with
-respect to ``y_pred``, shaped like ``y_pred``). Ranks are aligned as the Keras
-loss classes do (``(n,)`` against ``(n, 1)`` is ``n`` samples).
+The softmax and its log; categorical, sparse categorical and binary cross-entropy
+(chapter 4); binary focal cross-entropy and the Kullback-Leibler divergence
+(chapter 7, "Choosing and weighting a loss"); the hinge family; and the slope of
+the cross-entropy in a softmax temperature (chapter 4).
+
+Every loss mirrors the Keras 3 function of the same name: argument order
+``(y_true, y_pred)``, the same keywords, ONE LOSS PER SAMPLE (the class or output
+axis is reduced, so ``(n, k)`` inputs give shape ``(n,)`` and 1-D inputs of shape
+``(k,)`` are one sample, giving a 0-d array), computed in float64; invalid input
+raises ``ValueError`` naming the argument. Losses that pair each prediction with
+one target (binary, focal, KL, hinge) line up ``(n,)`` against ``(n, 1)`` as ``n``
+samples, as the Keras loss classes do.
+
+Each ``*_gradient`` returns the derivative of the SUM of the per-sample losses
+with respect to ``y_pred``, shaped like ``y_pred``: exactly what ``tf.GradientTape``
+gives for ``tf.reduce_sum(keras.losses.<name>(y_true, y_pred))`` (where they
+differ, the docstring says so and why).
+
+Parameters shared by the losses
+-------------------------------
+y_true : array_like
+    Targets: probabilities in [0, 1] (categorical, binary), integer class labels
+    (sparse), or labels in {-1, 1} or {0, 1} (hinge).
+y_pred : array_like
+    Predictions: probabilities in [0, 1], or any real logits if ``from_logits``
+    (any real scores for the hinge family).
+from_logits : bool, default False
+label_smoothing : float in [0, 1], default 0.0
+axis : int, default -1
+    The class axis (categorical) or the axis averaged over (binary).
 """
 
 import math
@@ -13,19 +38,263 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validation import (
+    as_class_labels,
+    as_float_array,
     check_binary_inputs,
+    check_categorical_inputs,
     check_elementwise_inputs,
     check_label_smoothing,
     check_number,
     check_probabilities,
+    check_sparse_inputs,
+    normalize_axis,
 )
-from .losses import EPSILON
+
+EPSILON = 1e-7
+"""Keras's fuzz factor (``keras.config.epsilon()``): probabilities are clipped to
+``[EPSILON, 1 - EPSILON]``, and :func:`lossfns.poisson` adds it inside its log."""
 
 
 def _inside_clip_range(values, upper=1.0 - EPSILON):
-    # tf.clip_by_value passes the gradient of values ON a bound (it uses <= and >=).
+    # tf.clip_by_value is minimum() then maximum(), whose gradients use <= and
+    # >=, so values exactly on a bound still pass the gradient through.
     return (values >= EPSILON) & (values <= upper)
 
+
+# --- softmax -------------------------------------------------------------------------------------
+
+def log_softmax(logits, axis=-1):
+    r"""Logarithm of the softmax, computed stably.
+
+    .. math:: \log\operatorname{softmax}(z)_k = (z_k - m) - \log\sum_j e^{z_j - m},
+              \quad m = \max_j z_j
+
+    Subtracting the maximum keeps every exponent ``<= 0``, so nothing
+    overflows and the largest term of the sum is exactly 1 (no ``log 0``).
+
+    Parameters
+    ----------
+    logits : array_like
+        Unnormalised scores.
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``logits``.
+    """
+    logits = as_float_array(logits, "logits")
+    axis = normalize_axis(axis, logits.ndim, name="logits")
+    shifted = logits - logits.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def softmax(logits, axis=-1):
+    r"""Softmax along ``axis``:
+    :math:`\operatorname{softmax}(z)_k = e^{z_k - m} / \sum_j e^{z_j - m}`.
+
+    ``m = max_j z_j`` is subtracted for stability (it cancels mathematically).
+    Computed as ``exp(log_softmax(logits, axis))``; same shape as ``logits``.
+    """
+    return np.exp(log_softmax(logits, axis=axis))
+
+
+# --- categorical cross-entropy -------------------------------------------------------------------
+
+def categorical_crossentropy(
+    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
+):
+    r"""Categorical cross-entropy per sample, as ``keras.losses.categorical_crossentropy``.
+
+    With ``K`` classes along ``axis`` and smoothing ``s``, the targets become
+    :math:`t = y(1 - s) + s/K`. Then, from logits ``z``,
+
+    .. math:: L = -\sum_k t_k \log\operatorname{softmax}(z)_k   \quad (\text{stable log-softmax}),
+
+    and from probabilities ``p`` (renormalised, then clipped, like Keras)
+
+    .. math:: q = \operatorname{clip}\Big(\frac{p}{\sum_j p_j},
+              \epsilon, 1-\epsilon\Big), \qquad L = -\sum_k t_k \log q_k .
+
+    ``y_true`` and ``y_pred`` must have the same shape, values in ``[0, 1]``
+    (``y_pred`` only when ``from_logits=False``). Keras takes ``K`` from
+    ``y_true.shape[-1]`` even when ``axis`` is another axis; here ``K`` is the
+    size of the class axis, so the two agree whenever ``axis=-1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, ``y_pred``'s shape without ``axis``.
+    """
+    label_smoothing = check_label_smoothing(label_smoothing)
+    y_true, y_pred, axis = check_categorical_inputs(y_true, y_pred, from_logits, axis)
+    targets = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[axis]
+    if from_logits:
+        log_probabilities = log_softmax(y_pred, axis=axis)
+    else:
+        normalised = y_pred / y_pred.sum(axis=axis, keepdims=True)
+        log_probabilities = np.log(np.clip(normalised, EPSILON, 1.0 - EPSILON))
+    return np.asarray(-np.sum(targets * log_probabilities, axis=axis))
+
+
+def categorical_crossentropy_gradient(
+    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
+):
+    r"""Gradient of :func:`categorical_crossentropy`.
+
+    With smoothed targets :math:`t = y(1-s) + s/K`, from logits:
+
+    .. math:: \frac{\partial L}{\partial z_j} = \operatorname{softmax}(z)_j \sum_k t_k - t_j
+
+    (``softmax - one_hot`` when the targets sum to 1; bounded by 1 in size).
+    TensorFlow's tape returns ``softmax - t`` even when they do not sum to 1,
+    which is not the slope of the loss Keras returns; this formula is.
+    From probabilities, following Keras through the renormalisation
+    :math:`q = p/S`, :math:`S = \sum_k p_k`, and the clip (mask
+    :math:`m_k = [\epsilon \le q_k \le 1-\epsilon]`):
+
+    .. math:: w_k = -\frac{t_k m_k}{q_k}, \qquad
+              \frac{\partial L}{\partial p_j} = \frac1S\Big(w_j - \sum_k w_k q_k\Big).
+
+    For ``p`` summing to 1, no clipping and targets summing to 1 this is
+    :math:`-t_j/p_j + 1`: the textbook :math:`-t_j/p_j` plus a constant 1
+    that the renormalisation adds (scaling ``p`` leaves ``q`` unchanged, so
+    the gradient is orthogonal to ``p``: :math:`\sum_j p_j \partial L/\partial p_j = 0`).
+    """
+    label_smoothing = check_label_smoothing(label_smoothing)
+    y_true, y_pred, axis = check_categorical_inputs(y_true, y_pred, from_logits, axis)
+    targets = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[axis]
+    if from_logits:
+        return softmax(y_pred, axis=axis) * targets.sum(axis=axis, keepdims=True) - targets
+    total = y_pred.sum(axis=axis, keepdims=True)
+    normalised = y_pred / total
+    weights = np.divide(
+        -targets,
+        normalised,
+        out=np.zeros_like(normalised),
+        where=_inside_clip_range(normalised),
+    )
+    return (weights - np.sum(weights * normalised, axis=axis, keepdims=True)) / total
+
+
+# --- sparse categorical cross-entropy ------------------------------------------------------------
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
+    r"""Cross-entropy with integer labels, as ``keras.losses.sparse_categorical_crossentropy``.
+
+    For label ``y`` and logits ``z``: :math:`L = -\log\operatorname{softmax}(z)_y`.
+    From probabilities Keras clips first and uses :math:`\log q` as logits,
+    so the renormalisation happens AFTER the clip (unlike the categorical loss):
+
+    .. math:: q = \operatorname{clip}(p, \epsilon, 1-\epsilon), \qquad
+              L = -\log q_y + \log\sum_k q_k .
+
+    ``y_true`` holds one label in ``[0, K)`` per sample (shape
+    ``y_pred.shape[:-1]``, or that with a trailing 1); only ``axis=-1`` is
+    supported, as in Keras.
+    """
+    labels, y_pred = check_sparse_inputs(y_true, y_pred, from_logits, axis)
+    if from_logits:
+        log_probabilities = log_softmax(y_pred)
+    else:
+        clipped = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        log_probabilities = np.log(clipped) - np.log(clipped.sum(axis=-1, keepdims=True))
+    picked = np.take_along_axis(log_probabilities, labels[..., np.newaxis], axis=-1)
+    return np.asarray(-picked[..., 0])
+
+
+def sparse_categorical_crossentropy_gradient(y_true, y_pred, from_logits=False, axis=-1):
+    r"""Gradient of :func:`sparse_categorical_crossentropy`.
+
+    From logits: :math:`\operatorname{softmax}(z)_j - [j = y]`. From probabilities, with
+    :math:`q = \operatorname{clip}(p, \epsilon, 1-\epsilon)`, :math:`Q = \sum_k q_k`
+    and the clip mask :math:`m_j = [\epsilon \le p_j \le 1-\epsilon]`:
+
+    .. math:: \frac{\partial L}{\partial p_j} = m_j\Big(\frac1Q - \frac{[j = y]}{q_j}\Big).
+    """
+    labels, y_pred = check_sparse_inputs(y_true, y_pred, from_logits, axis)
+    one_hot = labels[..., np.newaxis] == np.arange(y_pred.shape[-1])
+    if from_logits:
+        return softmax(y_pred) - one_hot
+    clipped = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+    gradient = 1.0 / clipped.sum(axis=-1, keepdims=True) - one_hot / clipped
+    return np.where(_inside_clip_range(y_pred), gradient, 0.0)
+
+
+# --- binary cross-entropy ------------------------------------------------------------------------
+
+def binary_crossentropy(
+    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
+):
+    r"""Binary cross-entropy, averaged over ``axis``, as ``keras.losses.binary_crossentropy``.
+
+    Targets are smoothed towards 1/2: :math:`t = y(1 - s) + s/2`. Elementwise,
+    from probabilities (clipped to ``[EPSILON, 1 - EPSILON]``)
+
+    .. math:: \ell = -\big(t \log p + (1 - t) \log(1 - p)\big),
+
+    and from logits, in the overflow-free form of the same quantity,
+
+    .. math:: \ell = \max(z, 0) - z t + \log(1 + e^{-|z|}).
+
+    The loss is the mean of :math:`\ell` over ``axis`` (size ``d``):
+    :math:`L = \frac1d \sum_j \ell_j`. Ranks are aligned as for
+    :func:`mean_absolute_error` (as the ``BinaryCrossentropy`` class does;
+    Keras's function itself refuses ``(n,)`` against ``(n, 1)``).
+    In float32, Keras's upper clip bound rounds to ``1 - 1.19e-7``, so there
+    predicting 1 for a negative costs 15.94, not :math:`-\log\epsilon = 16.12`.
+    """
+    label_smoothing = check_label_smoothing(label_smoothing)
+    y_true, y_pred, axis = check_binary_inputs(y_true, y_pred, from_logits, axis)
+    targets = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        elementwise = (
+            np.maximum(y_pred, 0.0)
+            - y_pred * targets
+            + np.log1p(np.exp(-np.abs(y_pred)))
+        )
+    else:
+        p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        elementwise = -(targets * np.log(p) + (1.0 - targets) * np.log1p(-p))
+    return np.asarray(np.mean(elementwise, axis=axis))
+
+
+def binary_crossentropy_gradient(
+    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
+):
+    r"""Gradient of :func:`binary_crossentropy`.
+
+    With smoothed targets :math:`t = y(1-s) + s/2` and ``d`` the size of ``axis``,
+    from logits:
+
+    .. math:: \frac{\partial L}{\partial z_j} = \frac{\sigma(z_j) - t_j}{d},
+
+    and from probabilities (clipped, with the clip mask :math:`m_j`):
+
+    .. math:: \frac{\partial L}{\partial p_j}
+              = \frac{m_j}{d}\Big(-\frac{t_j}{p_j} + \frac{1-t_j}{1-p_j}\Big).
+    """
+    label_smoothing = check_label_smoothing(label_smoothing)
+    aligned_true, aligned_pred, axis = check_binary_inputs(
+        y_true, y_pred, from_logits, axis
+    )
+    targets = aligned_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        # sigmoid(z) = exp(-log(1 + e^{-z})), which never overflows.
+        elementwise = np.exp(-np.logaddexp(0.0, -aligned_pred)) - targets
+    else:
+        p = np.clip(aligned_pred, EPSILON, 1.0 - EPSILON)
+        elementwise = np.where(
+            _inside_clip_range(aligned_pred),
+            -targets / p + (1.0 - targets) / (1.0 - p),
+            0.0,
+        )
+    gradient = elementwise / aligned_pred.shape[axis]
+    return gradient.reshape(np.shape(y_pred))
+
+
+# --- binary focal cross-entropy ------------------------------------------------------------------
 
 def _check_focal_parameters(apply_class_balancing, alpha, gamma):
     is_bool = isinstance(apply_class_balancing, (bool, np.bool_))
@@ -169,6 +438,8 @@ def binary_focal_crossentropy_gradient(y_true, y_pred, apply_class_balancing=Fal
     return gradient.reshape(np.shape(y_pred))
 
 
+# --- Kullback-Leibler divergence -----------------------------------------------------------------
+
 def _kl_inputs(y_true, y_pred):
     y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
     check_probabilities(y_true, "y_true")
@@ -210,7 +481,7 @@ def kl_divergence_gradient(y_true, y_pred):
     return gradient.reshape(np.shape(y_pred))
 
 
-# --- the hinge family --------------------------------------------------------------------------
+# --- the hinge family ----------------------------------------------------------------------------
 
 def _hinge_inputs(y_true, y_pred):
     """Aligned inputs, labels in {-1, 1}: labels all in {0, 1} become ``2 y - 1``, as in Keras."""
@@ -342,3 +613,47 @@ def categorical_hinge_gradient(y_true, y_pred):
     share = at_max / at_max.sum(axis=-1, keepdims=True)
     gradient = np.where(neg - pos + 1.0 >= 0.0, (1.0 - aligned_true) * share - aligned_true, 0.0)
     return gradient.reshape(np.shape(y_pred))
+
+
+# --- temperature scaling: the slope of the cross-entropy in a temperature ------------------------
+
+def _check_temperature_inputs(logits, labels, temperature):
+    temperature = check_number(temperature, "temperature", "a positive, finite number",
+                               lambda value: math.isfinite(value) and value > 0)
+    logits = as_float_array(logits, "logits")
+    labels = as_float_array(labels, "labels")
+    if logits.ndim != 2 or labels.shape != logits.shape[:1]:
+        raise ValueError(
+            f"logits has shape {logits.shape} and labels has shape {labels.shape}; need logits "
+            "of shape (N, K) and one integer label per row, shape (N,).")
+    return logits, as_class_labels(labels, logits.shape[1], "labels", "logits"), temperature
+
+
+def temperature_gradient(logits, labels, temperature):
+    r"""The derivative :math:`dJ/dT` of the temperature-scaled cross-entropy.
+
+    Dividing every logit by a temperature :math:`T > 0` before the softmax keeps
+    the predicted class and changes only the confidence (:math:`T > 1` softens
+    the probabilities, :math:`T < 1` sharpens them); fitting :math:`T` on held-out
+    data by gradient descent needs this slope. For logits :math:`z_i` (shape
+    ``(N, K)``), integer labels :math:`c_i` and :math:`T > 0`,
+
+    .. math:: J(T) = \frac1N \sum_i -\log \operatorname{softmax}(z_i / T)_{c_i}, \qquad
+              \frac{dJ}{dT} = \frac{1}{N T^2} \sum_i \big(z_{i,c_i} - q_i^\top z_i\big),
+              \quad q_i = \operatorname{softmax}(z_i / T),
+
+    because :math:`-\log\operatorname{softmax}(z/T)_c = -z_c/T + \log\sum_k e^{z_k/T}`
+    and the derivative of the log-sum-exp in :math:`T` is :math:`-q^\top z / T^2`.
+    :math:`J(T)` is ``keras.losses.sparse_categorical_crossentropy(labels, logits / T,
+    from_logits=True)`` averaged over the batch. The softmax subtracts each ROW's
+    maximum (one maximum for the whole batch underflows rows that lie far below
+    it), so the result is finite for logits of any size.
+
+    Returns
+    -------
+    float
+    """
+    logits, labels, temperature = _check_temperature_inputs(logits, labels, temperature)
+    q = softmax(logits / temperature)
+    true_logit = np.take_along_axis(logits, labels[:, np.newaxis], axis=1)[:, 0]
+    return float(np.mean(true_logit - np.sum(q * logits, axis=1)) / temperature**2)

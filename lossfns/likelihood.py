@@ -1,4 +1,5 @@
-r"""Losses designed from a likelihood (chapter 6): each is the negative log-likelihood of a model.
+r"""Losses designed from a likelihood, each followed by its gradient (chapter 6, "Designing a
+loss from a likelihood"): each loss is the negative log-likelihood of a model of the target.
 
 - :func:`gaussian_nll`: a normal distribution whose mean AND log-variance are predicted;
 - :func:`poisson`: a Poisson distribution of counts with a predicted rate, as
@@ -18,7 +19,7 @@ import math
 import numpy as np
 
 from ._validation import as_float_array, check_elementwise_inputs, check_number
-from .losses import EPSILON
+from .classification import EPSILON
 
 _LOG_2PI = math.log(2.0 * math.pi)
 

@@ -1,15 +1,21 @@
-r"""More regression losses: log-cosh (as ``keras.losses.log_cosh``) and the pinball loss.
+r"""Regression losses, each followed by its gradient: MAE, MSE, RMSE, Huber, log-cosh, pinball.
 
-Both are computed per sample, as the mean over the last axis (size ``d``) of an
-elementwise loss of the error, with the shapes of :func:`lossfns.mean_squared_error`
-(``y_true`` of shape ``(n,)`` against ``y_pred`` of shape ``(n, 1)`` is ``n``
-samples). Each ``*_gradient`` returns the derivative of the SUM of the
-per-sample losses with respect to ``y_pred``, shaped like ``y_pred``, as
-:mod:`lossfns.gradients` does. Invalid input raises ``ValueError`` naming the
-argument.
+Every loss mirrors the Keras 3 function of the same name (Keras ships no RMSE and
+no pinball loss: see their docstrings): argument order ``(y_true, y_pred)``, ONE
+LOSS PER SAMPLE, the mean over the last axis (size ``d``) of an elementwise loss
+of the error, computed in float64. As in Keras, ``y_true`` of shape ``(n,)``
+against ``y_pred`` of shape ``(n, 1)`` (and the reverse) is ``n`` samples, never
+an ``(n, n)`` broadcast; any other shape mismatch raises ``ValueError``, as does
+any invalid input, naming the argument.
 
-Keras ships log-cosh but no pinball (quantile) loss; the book writes that one
-itself, as a ``keras.losses.Loss`` subclass, in chapter 6.
+Each ``*_gradient`` returns the derivative of the SUM of the per-sample losses
+with respect to ``y_pred``, shaped like ``y_pred``. Samples are independent, so
+entry ``(i, j)`` is :math:`\partial L_i / \partial \hat y_{ij}`: exactly what
+``tf.GradientTape`` gives for ``tf.reduce_sum(keras.losses.<name>(y_true, y_pred))``.
+
+Chapters: the MAE (chapter 2), the MSE, RMSE and Huber (chapter 3), log-cosh and
+the pinball loss (chapter 7, "Choosing and weighting a loss"; chapter 8 writes the
+pinball loss as a ``keras.losses.Loss`` subclass).
 """
 
 import math
@@ -18,6 +24,130 @@ import numpy as np
 
 from ._validation import check_elementwise_inputs, check_number
 
+
+def _aligned_error(y_true, y_pred):
+    """Return ``y_pred - y_true`` after Keras's rank alignment."""
+    aligned_true, aligned_pred = check_elementwise_inputs(y_true, y_pred)
+    return aligned_pred - aligned_true
+
+
+# --- mean absolute error, mean squared error, root mean squared error ----------------------------
+
+def mean_absolute_error(y_true, y_pred):
+    r"""Mean absolute error per sample: :math:`L = \frac1d \sum_j |y_j - \hat y_j|`.
+
+    The mean runs over the last axis (size ``d``). As in Keras, ``y_true`` of
+    shape ``(n,)`` and ``y_pred`` of shape ``(n, 1)`` are aligned to ``n``
+    samples; any other shape mismatch raises ``ValueError``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, shape ``y_pred.shape[:-1]`` (after the rank alignment).
+    """
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
+    return np.asarray(np.mean(np.abs(y_true - y_pred), axis=-1))
+
+
+def mean_absolute_error_gradient(y_true, y_pred):
+    r"""Gradient of the mean absolute error: :math:`\operatorname{sign}(\hat y_j - y_j)/d`.
+
+    ``d`` is the size of the last axis. At zero error the kink has no
+    derivative; like TensorFlow's gradient of ``abs`` at 0 we return 0.
+    """
+    error = _aligned_error(y_true, y_pred)
+    return (np.sign(error) / error.shape[-1]).reshape(np.shape(y_pred))
+
+
+def mean_squared_error(y_true, y_pred):
+    r"""Mean squared error per sample: :math:`L = \frac1d \sum_j (y_j - \hat y_j)^2`.
+
+    Mean over the last axis (size ``d``); shapes as in :func:`mean_absolute_error`.
+    """
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
+    return np.asarray(np.mean(np.square(y_true - y_pred), axis=-1))
+
+
+def mean_squared_error_gradient(y_true, y_pred):
+    r"""Gradient of the mean squared error: :math:`2(\hat y_j - y_j)/d`, ``d`` = last axis size."""
+    error = _aligned_error(y_true, y_pred)
+    return (2.0 * error / error.shape[-1]).reshape(np.shape(y_pred))
+
+
+def root_mean_squared_error(y_true, y_pred):
+    r"""Root mean squared error per sample: :math:`L = \sqrt{\frac1d \sum_j (y_j - \hat y_j)^2}`.
+
+    Keras has no RMSE loss function; this is ``sqrt(mean_squared_error)`` for
+    each sample. (The metric ``keras.metrics.RootMeanSquaredError`` instead
+    takes the root of the mean over the whole batch.)
+    """
+    return np.asarray(np.sqrt(mean_squared_error(y_true, y_pred)))
+
+
+def root_mean_squared_error_gradient(y_true, y_pred):
+    r"""Gradient of the per-sample RMSE: :math:`(\hat y_j - y_j) / (d \cdot \mathrm{RMSE})`.
+
+    Where a sample's RMSE is 0 (a perfect prediction) the loss has a kink,
+    like ``|x|`` at 0. Autodiff returns NaN there (0/0); we return 0, which is
+    a valid subgradient (the loss is a scaled norm of the error).
+    """
+    error = _aligned_error(y_true, y_pred)
+    d = error.shape[-1]
+    rmse = np.sqrt(np.mean(np.square(error), axis=-1, keepdims=True))
+    gradient = np.divide(error, d * rmse, out=np.zeros_like(error), where=rmse > 0)
+    return gradient.reshape(np.shape(y_pred))
+
+
+# --- Huber (robust regression) -------------------------------------------------------------------
+
+def check_delta(delta):
+    """Return ``delta`` as a float; it must be a real number, finite and ``> 0``."""
+    return check_number(delta, "delta", "a positive, finite number",
+                        lambda value: math.isfinite(value) and value > 0)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    r"""Huber loss per sample, as ``keras.losses.huber``: :math:`\frac1d \sum_j h_\delta(r_j)`.
+
+    With the error :math:`r = \hat y - y` and the threshold :math:`\delta > 0`,
+
+    .. math:: h_\delta(r) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\
+              \delta\,(|r| - \tfrac12 \delta) & |r| > \delta; \end{cases}
+
+    the two branches meet, with equal slopes, at :math:`|r| = \delta`. Note the
+    :math:`\tfrac12`: inside the band Keras's Huber is HALF the squared error, so
+    its slope there is :math:`r`, not the :math:`2r` of the MSE.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, shape ``y_pred.shape[:-1]`` (after the rank alignment).
+    """
+    delta = check_delta(delta)
+    y_true, y_pred = check_elementwise_inputs(y_true, y_pred)
+    size = np.abs(y_pred - y_true)
+    elementwise = np.where(size <= delta, 0.5 * size**2, delta * (size - 0.5 * delta))
+    return np.asarray(np.mean(elementwise, axis=-1))
+
+
+def huber_gradient(y_true, y_pred, delta=1.0):
+    r"""Gradient of the summed per-sample Huber losses with respect to ``y_pred``.
+
+    .. math:: \frac{\partial L}{\partial \hat y_j}
+              = \frac{\operatorname{clip}(\hat y_j - y_j, -\delta, \delta)}{d}
+
+    the error itself (the slope of :math:`\frac12 r^2`) inside the band, and
+    :math:`\pm\delta` outside it; ``d`` is the size of the last axis. Same
+    shape as ``y_pred``.
+    """
+    delta = check_delta(delta)
+    aligned_true, aligned_pred = check_elementwise_inputs(y_true, y_pred)
+    error = aligned_pred - aligned_true
+    gradient = np.clip(error, -delta, delta) / error.shape[-1]
+    return gradient.reshape(np.shape(y_pred))
+
+
+# --- log-cosh ------------------------------------------------------------------------------------
 
 def _log_cosh_elementwise(error):
     # log cosh x = |x| + log(1 + e^{-2|x|}) - log 2: no exponential of a large positive number.
@@ -54,6 +184,8 @@ def log_cosh_gradient(y_true, y_pred):
     error = aligned_pred - aligned_true
     return (np.tanh(error) / error.shape[-1]).reshape(np.shape(y_pred))
 
+
+# --- pinball (quantile) loss ---------------------------------------------------------------------
 
 def check_tau(tau):
     """Return ``tau`` as a float; it must be one real number strictly between 0 and 1."""

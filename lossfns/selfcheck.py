@@ -12,8 +12,9 @@ depend on the order of the cases.
 
 import numpy as np
 
-from . import gradients, losses
 from ._selfcheck_runner import Case, SelfCheckFailed, run_check  # noqa: F401 (re-exported)
+from .classification import categorical_crossentropy, log_softmax
+from .regression import mean_absolute_error, mean_absolute_error_gradient
 
 
 def _regression_cases():
@@ -102,7 +103,7 @@ def check_mean_absolute_error(student_fn):
     ``y_true`` of shape (n,) against ``y_pred`` of shape (n, 1), and (n, 1) against (n,),
     are n samples (as Keras reads them); (2, 3) against (3, 2) must raise, as Keras does.
     """
-    run_check("mean_absolute_error", student_fn, losses.mean_absolute_error,
+    run_check("mean_absolute_error", student_fn, mean_absolute_error,
               _regression_cases() + _shape_cases())
 
 
@@ -116,7 +117,7 @@ def check_mean_absolute_error_gradient(student_fn):
     0 where the error is exactly 0 (TensorFlow's choice of subgradient), shaped like
     ``y_pred``; shapes are lined up and refused as in :func:`check_mean_absolute_error`."""
     run_check("mean_absolute_error_gradient", student_fn,
-              gradients.mean_absolute_error_gradient,
+              mean_absolute_error_gradient,
               _regression_cases() + [_zero_error_case()] + _shape_cases(hint=_LINE_UP_GRADIENT),
               shape_hint=_shaped_like_y_pred)
 
@@ -161,7 +162,7 @@ def check_categorical_crossentropy(student_fn):
     ``-log EPSILON`` (not ``inf``). No case has a true-class probability above
     ``1 - EPSILON``, so leaving out the upper clip is not penalised.
     """
-    run_check("categorical_crossentropy", student_fn, losses.categorical_crossentropy,
+    run_check("categorical_crossentropy", student_fn, categorical_crossentropy,
               _probability_cases() + _near_zero_probability_cases())
 
 
@@ -170,4 +171,4 @@ def check_log_softmax(student_fn):
     logits."""
     cases = [case._replace(args=case.args[1:], control=case.control and case.control[1:])
              for case in _logit_cases()]  # the logits alone
-    run_check("log_softmax", student_fn, losses.log_softmax, cases)
+    run_check("log_softmax", student_fn, log_softmax, cases)

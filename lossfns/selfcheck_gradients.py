@@ -9,7 +9,7 @@ a missing factor, overflow, the shape), never a formula or an expected number.
 import numpy as np
 
 from ._selfcheck_runner import Case, run_check
-from .temperature import temperature_gradient
+from .classification import temperature_gradient
 
 
 def _linear_model_cases():

@@ -1,5 +1,6 @@
-"""The self-check of a loss written as a Keras class: the pinball loss of chapter 6 as a
-``keras.losses.Loss`` subclass that can be saved and loaded again.
+"""The self-check of a loss written as a Keras class: the pinball loss of chapter 8 ("Reductions,
+masks and writing your own loss") as a ``keras.losses.Loss`` subclass that can be saved and
+loaded again.
 
 It follows the conventions of :mod:`lossfns.selfcheck_regression`: unseen cases, one hint per
 kind of mistake (never the expected numbers), a line ``PinballLoss: passed all N cases.`` when

@@ -1,5 +1,5 @@
 """The self-checks of the robust regression losses: Huber (chapter 3), log-cosh and the pinball
-loss (chapter 6).
+loss (chapter 7, "Choosing and weighting a loss").
 
 They work like the checks in :mod:`lossfns.selfcheck`: unseen cases, a hint for
 each kind of mistake, never the expected numbers. The cases are the edge cases
@@ -15,8 +15,7 @@ predictions of shape ``(n, 1)`` and the reverse (n samples, as in Keras), and
 import numpy as np
 
 from ._selfcheck_runner import Case, run_check
-from .regression import log_cosh, pinball_loss
-from .robust import huber
+from .regression import huber, log_cosh, pinball_loss
 from .selfcheck import _regression_cases, _shape_cases
 
 _BRANCH = "; check that branch's formula, constant factors included, and use the delta passed in."

@@ -1,4 +1,5 @@
-"""lossfns.gradients against tf.GradientTape on the keras.losses functions."""
+"""The gradients of the first chapters' losses (lossfns.regression, lossfns.classification) against
+tf.GradientTape on the keras.losses functions."""
 
 import os
 
@@ -12,8 +13,8 @@ import tensorflow as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossfns import gradients, losses
-from lossfns.losses import EPSILON
+import lossfns
+from lossfns import EPSILON
 
 EXAMPLES = settings(max_examples=40, deadline=None)
 SHAPES = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5)
@@ -41,7 +42,7 @@ def tape_gradient(name, y_true, y_pred, **kwargs):
 
 
 def assert_matches_tape(name, y_true, y_pred, **kwargs):
-    ours = getattr(gradients, f"{name}_gradient")(y_true, y_pred, **kwargs)
+    ours = getattr(lossfns, f"{name}_gradient")(y_true, y_pred, **kwargs)
     assert ours.shape == np.shape(y_pred) and ours.dtype == np.float64
     expected = tape_gradient(name, y_true, y_pred, **kwargs)
     np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-5)
@@ -72,7 +73,7 @@ def test_regression_gradients_match_tape(name, data, shape):
 def test_gradient_keeps_the_shape_of_y_pred_when_ranks_differ(name, flip):
     flat, column = np.array([0.1, 0.6, 0.3]), np.array([[0.8], [0.2], [0.5]])
     y_true, y_pred = (column, flat) if flip else (flat, column)
-    ours = getattr(gradients, f"{name}_gradient")(y_true, y_pred)
+    ours = getattr(lossfns, f"{name}_gradient")(y_true, y_pred)
     # Keras's binary_crossentropy function refuses mixed ranks, so give the tape columns.
     expected = tape_gradient(name, y_true.reshape(3, 1), y_pred.reshape(3, 1))
     assert ours.shape == y_pred.shape
@@ -116,8 +117,8 @@ def test_binary_gradient_matches_tape(data, shape, from_logits, label_smoothing)
 
 def test_tensorflow_logit_gradient_assumes_targets_sum_to_one():
     y_true, logits = np.array([[0.5, 0.0, 0.0]]), np.array([[1.0, 2.0, 3.0]])  # sums to 0.5
-    ours = gradients.categorical_crossentropy_gradient(y_true, logits, from_logits=True)
-    p = losses.softmax(logits)
+    ours = lossfns.categorical_crossentropy_gradient(y_true, logits, from_logits=True)
+    p = lossfns.softmax(logits)
     np.testing.assert_allclose(ours, 0.5 * p - y_true, rtol=1e-12)
     tape = tape_gradient("categorical_crossentropy", y_true, logits, from_logits=True)
     np.testing.assert_allclose(tape, p - y_true, rtol=1e-12)  # the op's built-in gradient
@@ -130,7 +131,7 @@ def test_tensorflow_logit_gradient_assumes_targets_sum_to_one():
 
 def test_mae_gradient_is_zero_at_zero_error_like_tensorflow():
     y_true, y_pred = np.array([[1.0, 2.0, 3.0]]), np.array([[1.0, 5.0, 0.0]])
-    np.testing.assert_array_equal(gradients.mean_absolute_error_gradient(y_true, y_pred),
+    np.testing.assert_array_equal(lossfns.mean_absolute_error_gradient(y_true, y_pred),
                                   [[0.0, 1 / 3, -1 / 3]])
     assert_matches_tape("mean_absolute_error", y_true, y_pred)
 
@@ -138,7 +139,7 @@ def test_mae_gradient_is_zero_at_zero_error_like_tensorflow():
 def test_rmse_gradient_is_zero_where_autodiff_gives_nan():
     y_true = np.array([[1.0, 2.0], [0.0, 0.0]])
     y_pred = np.array([[1.0, 2.0], [3.0, 4.0]])  # a perfect first sample
-    ours = gradients.root_mean_squared_error_gradient(y_true, y_pred)
+    ours = lossfns.root_mean_squared_error_gradient(y_true, y_pred)
     tape = tape_gradient("root_mean_squared_error", y_true, y_pred)
     np.testing.assert_array_equal(ours[0], [0.0, 0.0])
     assert np.all(np.isnan(tape[0]))
@@ -147,7 +148,7 @@ def test_rmse_gradient_is_zero_where_autodiff_gives_nan():
 
 def test_keras_renormalisation_adds_one_to_the_textbook_gradient():
     y_true, y_pred = np.array([[0.0, 1.0, 0.0]]), np.array([[0.2, 0.5, 0.3]])
-    ours = gradients.categorical_crossentropy_gradient(y_true, y_pred)
+    ours = lossfns.categorical_crossentropy_gradient(y_true, y_pred)
     np.testing.assert_allclose(ours, -y_true / y_pred + 1.0, rtol=1e-12)
     assert_matches_tape("categorical_crossentropy", y_true, y_pred)
 
@@ -156,9 +157,9 @@ def test_logit_gradient_is_softmax_minus_one_hot_and_bounded():
     logits = np.array([[1e4, 0.0, -1e4]])
     for name, labels in (("categorical_crossentropy", [[0.0, 1.0, 0.0]]),
                          ("sparse_categorical_crossentropy", [1])):
-        ours = getattr(gradients, f"{name}_gradient")(labels, logits, from_logits=True)
+        ours = getattr(lossfns, f"{name}_gradient")(labels, logits, from_logits=True)
         np.testing.assert_allclose(ours, [[1.0, -1.0, 0.0]], atol=1e-15)
-    binary = gradients.binary_crossentropy_gradient([[1.0, 0.0]], [[-1e4, 1e4]], from_logits=True)
+    binary = lossfns.binary_crossentropy_gradient([[1.0, 0.0]], [[-1e4, 1e4]], from_logits=True)
     np.testing.assert_allclose(binary, [[-0.5, 0.5]])
 
 
@@ -167,7 +168,7 @@ def test_clipping_blocks_the_gradient_only_strictly_outside_the_bounds(name):
     # tf.clip_by_value's gradient passes values ON a bound (minimum/maximum use <=, >=).
     y_pred = np.array([[0.0, EPSILON, 0.25, 1.0 - EPSILON, 1.0]])
     y_true = [1] if name.startswith("sparse") else [[1.0, 1.0, 0.0, 0.0, 0.0]]
-    ours = getattr(gradients, f"{name}_gradient")(y_true, y_pred)
+    ours = getattr(lossfns, f"{name}_gradient")(y_true, y_pred)
     assert ours[0, 0] == 0.0 and ours[0, -1] == 0.0 and np.all(ours[0, 1:-1] != 0.0)
     assert_matches_tape(name, np.asarray(y_true), y_pred)
 
@@ -184,12 +185,12 @@ def test_gradients_agree_with_finite_differences_of_our_losses(name):
     rng = np.random.default_rng(7)
     y_pred = rng.uniform(0.05, 0.95, size=(3, 4))
     y_true = rng.integers(0, 4, size=3) if name.startswith("sparse") else rng.uniform(size=(3, 4))
-    loss = getattr(losses, name)
+    loss = getattr(lossfns, name)
     step, numeric = 1e-6, np.zeros_like(y_pred)
     for index in np.ndindex(y_pred.shape):
         shift = np.zeros_like(y_pred)
         shift[index] = step
         numeric[index] = (loss(y_true, y_pred + shift).sum()
                           - loss(y_true, y_pred - shift).sum()) / (2 * step)
-    analytic = getattr(gradients, f"{name}_gradient")(y_true, y_pred)
+    analytic = getattr(lossfns, f"{name}_gradient")(y_true, y_pred)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-7)

@@ -1,4 +1,4 @@
-"""lossfns.robust (the Huber loss) against keras.losses, tf.GradientTape and finite differences."""
+"""lossfns.regression's Huber loss against keras.losses, tf.GradientTape and finite differences."""
 
 import os
 
@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lossfns
-from lossfns.robust import check_delta, huber, huber_gradient
+from lossfns.regression import check_delta, huber, huber_gradient
 from test_losses import EXAMPLES, SHAPES, assert_matches_keras, float32_arrays
 
 DELTAS = st.sampled_from([0.1, 0.5, 1.0, 1.35, 4.0])

@@ -1,4 +1,5 @@
-"""lossfns.losses against keras.losses, plus the numerical claims the book makes."""
+"""The first chapters' losses (in lossfns.regression and lossfns.classification) against
+keras.losses, plus the numerical claims the book makes."""
 
 import os
 
@@ -11,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossfns import losses
-from lossfns.losses import EPSILON
+import lossfns
+from lossfns import EPSILON
 
 EXAMPLES = settings(max_examples=40, deadline=None)
 SHAPES = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5)
@@ -62,7 +63,7 @@ def test_regression_losses_match_keras(name, data, shape):
     y_true = data.draw(float32_arrays(shape, -100, 100))
     y_pred = data.draw(float32_arrays(shape, -100, 100))
     expected = getattr(keras.losses, name)(y_true, y_pred)
-    assert_matches_keras(getattr(losses, name)(y_true, y_pred), expected)
+    assert_matches_keras(getattr(lossfns, name)(y_true, y_pred), expected)
 
 
 @EXAMPLES
@@ -71,7 +72,7 @@ def test_root_mean_squared_error_is_root_of_keras_mse_per_sample(data, shape):
     y_true = data.draw(float32_arrays(shape, -100, 100))
     y_pred = data.draw(float32_arrays(shape, -100, 100))
     expected = np.sqrt(keras.losses.mean_squared_error(y_true, y_pred))
-    assert_matches_keras(losses.root_mean_squared_error(y_true, y_pred), expected)
+    assert_matches_keras(lossfns.root_mean_squared_error(y_true, y_pred), expected)
 
 
 def test_root_mean_squared_error_differs_from_the_keras_metric():
@@ -79,7 +80,7 @@ def test_root_mean_squared_error_differs_from_the_keras_metric():
     metric = keras.metrics.RootMeanSquaredError()
     metric.update_state(y_true, y_pred)
     np.testing.assert_allclose(float(metric.result()), np.sqrt(5.0), rtol=1e-6)  # root of mean
-    np.testing.assert_allclose(losses.root_mean_squared_error(y_true, y_pred), [1.0, 3.0])
+    np.testing.assert_allclose(lossfns.root_mean_squared_error(y_true, y_pred), [1.0, 3.0])
 
 
 @pytest.mark.parametrize("flip", [False, True], ids=["(n,) vs (n,1)", "(n,1) vs (n,)"])
@@ -90,14 +91,14 @@ def test_column_and_flat_vectors_give_one_loss_per_sample(name, flip, data, n):
     flat = data.draw(float32_arrays((n,), -10, 10))
     column = data.draw(float32_arrays((n, 1), -10, 10))
     y_true, y_pred = (column, flat) if flip else (flat, column)
-    result = getattr(losses, name)(y_true, y_pred)
+    result = getattr(lossfns, name)(y_true, y_pred)
     assert result.shape == (n,)  # never the (n, n) broadcast
     assert_matches_keras(result, getattr(keras.losses, name)(y_true, y_pred))
 
 
 def test_rank_difference_inside_the_sample_is_squeezed_like_keras():
     y_true, y_pred = np.ones((2, 3), np.float32), np.zeros((2, 3, 1), np.float32)
-    result = losses.mean_squared_error(y_true, y_pred)
+    result = lossfns.mean_squared_error(y_true, y_pred)
     assert_matches_keras(result, keras.losses.mean_squared_error(y_true, y_pred))
     assert result.shape == (2,)
 
@@ -119,7 +120,7 @@ def test_categorical_crossentropy_matches_keras(data, shape, from_logits, label_
     # other than -1 (tf.range(0, axis) is empty), so Keras gets axis >= 0.
     keras_axis = axis % len(shape)
     expected = keras.losses.categorical_crossentropy(y_true, y_pred, axis=keras_axis, **kwargs)
-    result = losses.categorical_crossentropy(y_true, y_pred, axis=axis, **kwargs)
+    result = lossfns.categorical_crossentropy(y_true, y_pred, axis=axis, **kwargs)
     assert_matches_keras(result, expected)
 
 
@@ -128,7 +129,7 @@ def test_keras_smooths_labels_with_the_last_axis_size_not_the_class_axis():
     y_true = np.zeros((2, 3, 4), np.float32)
     y_true[:, 0, :] = 1.0  # one-hot along axis 1 (3 classes)
     y_pred = rng.uniform(0.1, 1.0, size=(2, 3, 4)).astype(np.float32)
-    ours = losses.categorical_crossentropy(y_true, y_pred, label_smoothing=0.3, axis=1)
+    ours = lossfns.categorical_crossentropy(y_true, y_pred, label_smoothing=0.3, axis=1)
     keras_result = np.asarray(
         keras.losses.categorical_crossentropy(y_true, y_pred, label_smoothing=0.3, axis=1))
     q = np.clip(y_pred / y_pred.sum(axis=1, keepdims=True), EPSILON, 1 - EPSILON)
@@ -149,7 +150,7 @@ def test_sparse_categorical_crossentropy_matches_keras(data, shape, from_logits,
     y_pred = (data.draw(float32_arrays(shape, -20, 20)) if from_logits
               else probabilities(data, shape))
     expected = keras.losses.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits)
-    result = losses.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits)
+    result = lossfns.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits)
     assert_matches_keras(result, expected)
 
 
@@ -167,7 +168,7 @@ def test_binary_crossentropy_matches_keras(data, shape, from_logits, label_smoot
               else data.draw(float32_arrays(shape, 0.0, FLOAT32_TOP)))
     kwargs = {"from_logits": from_logits, "label_smoothing": label_smoothing, "axis": axis}
     expected = keras.losses.binary_crossentropy(y_true, y_pred, **kwargs)
-    assert_matches_keras(losses.binary_crossentropy(y_true, y_pred, **kwargs), expected)
+    assert_matches_keras(lossfns.binary_crossentropy(y_true, y_pred, **kwargs), expected)
 
 
 @pytest.mark.parametrize("flip", [False, True], ids=["(n,) vs (n,1)", "(n,1) vs (n,)"])
@@ -176,7 +177,7 @@ def test_binary_crossentropy_aligns_ranks_like_the_keras_loss_class(flip):
     column = np.array([[0.2], [0.9], [0.4], [0.7]], np.float32)
     y_true, y_pred = (column, flat) if flip else (flat, column)
     keras_loss = keras.losses.BinaryCrossentropy(reduction=None)
-    result = losses.binary_crossentropy(y_true, y_pred)
+    result = lossfns.binary_crossentropy(y_true, y_pred)
     assert result.shape == (4,)
     assert_matches_keras(result, keras_loss(y_true, y_pred))
 
@@ -184,10 +185,10 @@ def test_binary_crossentropy_aligns_ranks_like_the_keras_loss_class(flip):
 @pytest.mark.parametrize("name", ["categorical_crossentropy", "binary_crossentropy"])
 def test_rank_one_input_is_one_sample(name):
     y_true, y_pred = np.array([0.0, 1.0, 0.0]), np.array([0.2, 0.5, 0.3])
-    result = getattr(losses, name)(y_true, y_pred)
+    result = getattr(lossfns, name)(y_true, y_pred)
     assert result.shape == () and isinstance(result, np.ndarray)
     assert_matches_keras(result, getattr(keras.losses, name)(y_true, y_pred))
-    sparse = losses.sparse_categorical_crossentropy(1, y_pred)
+    sparse = lossfns.sparse_categorical_crossentropy(1, y_pred)
     assert sparse.shape == ()
     np.testing.assert_allclose(sparse, -np.log(0.5))
 
@@ -201,21 +202,21 @@ def test_a_certain_mistake_costs_minus_log_epsilon():
     ]
     for name, y_true, y_pred in cases:
         y_true, y_pred = np.array(y_true), np.array(y_pred, np.float32)
-        result = getattr(losses, name)(y_true, y_pred)
+        result = getattr(lossfns, name)(y_true, y_pred)
         np.testing.assert_allclose(result, CERTAIN_MISTAKE, rtol=1e-9)
         assert_matches_keras(result, getattr(keras.losses, name)(y_true, y_pred))
 
 
 def test_a_certain_correct_prediction_still_costs_about_epsilon():
-    result = losses.categorical_crossentropy([[0, 1]], [[0, 1]])
+    result = lossfns.categorical_crossentropy([[0, 1]], [[0, 1]])
     np.testing.assert_allclose(result, [-np.log1p(-EPSILON)], rtol=1e-8)
 
 
 def test_predicting_one_for_a_negative_costs_less_in_float32_keras():
     y_true, y_pred = np.array([[0.0]]), np.array([[1.0]])
-    np.testing.assert_allclose(losses.binary_crossentropy(y_true, y_pred), [CERTAIN_MISTAKE])
+    np.testing.assert_allclose(lossfns.binary_crossentropy(y_true, y_pred), [CERTAIN_MISTAKE])
     in_float64 = keras.losses.binary_crossentropy(y_true, y_pred)  # float64 in, float64 out
-    assert_matches_keras(losses.binary_crossentropy(y_true, y_pred), in_float64)
+    assert_matches_keras(lossfns.binary_crossentropy(y_true, y_pred), in_float64)
     in_float32 = keras.losses.binary_crossentropy(y_true.astype("float32"),
                                                   y_pred.astype("float32"))
     np.testing.assert_allclose(in_float32, [-np.log(1 - FLOAT32_TOP)], rtol=1e-6)
@@ -224,8 +225,8 @@ def test_predicting_one_for_a_negative_costs_less_in_float32_keras():
 
 def test_sparse_renormalises_after_clipping_but_categorical_before():
     y_pred = np.array([[0.0, 0.5]], np.float32)  # class 0 certain to be wrong
-    sparse = losses.sparse_categorical_crossentropy(np.array([0]), y_pred)
-    categorical = losses.categorical_crossentropy([[1.0, 0.0]], y_pred)
+    sparse = lossfns.sparse_categorical_crossentropy(np.array([0]), y_pred)
+    categorical = lossfns.categorical_crossentropy([[1.0, 0.0]], y_pred)
     np.testing.assert_allclose(sparse, -np.log(EPSILON / (0.5 + EPSILON)), rtol=1e-12)
     np.testing.assert_allclose(categorical, CERTAIN_MISTAKE, rtol=1e-12)
     expected = keras.losses.sparse_categorical_crossentropy(np.array([0]), y_pred)
@@ -235,12 +236,12 @@ def test_sparse_renormalises_after_clipping_but_categorical_before():
 def test_large_logits_are_finite_and_exact():
     logits = np.array([[1e4, 0.0, -1e4]])
     for result in (
-        losses.categorical_crossentropy([[0, 1, 0]], logits, from_logits=True),
-        losses.sparse_categorical_crossentropy([1], logits, from_logits=True),
-        losses.binary_crossentropy([[1.0]], [[-1e4]], from_logits=True),
+        lossfns.categorical_crossentropy([[0, 1, 0]], logits, from_logits=True),
+        lossfns.sparse_categorical_crossentropy([1], logits, from_logits=True),
+        lossfns.binary_crossentropy([[1.0]], [[-1e4]], from_logits=True),
     ):
         np.testing.assert_allclose(result, [1e4], rtol=1e-15)
-    assert np.all(np.isfinite(losses.log_softmax(logits)))
+    assert np.all(np.isfinite(lossfns.log_softmax(logits)))
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         naive_log_softmax = np.log(np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True))
     assert not np.all(np.isfinite(naive_log_softmax))  # exp(1e4) overflows: inf/inf = nan
@@ -249,14 +250,14 @@ def test_large_logits_are_finite_and_exact():
 @EXAMPLES
 @given(logits=hnp.arrays(np.float64, CLASS_SHAPES, elements=st.floats(-50, 50)))
 def test_softmax_is_a_distribution_and_log_softmax_its_log(logits):
-    probabilities_ = losses.softmax(logits)
+    probabilities_ = lossfns.softmax(logits)
     np.testing.assert_allclose(probabilities_.sum(axis=-1), 1.0, rtol=1e-12)
-    np.testing.assert_allclose(np.exp(losses.log_softmax(logits)), probabilities_, rtol=1e-12)
-    np.testing.assert_allclose(losses.softmax(logits + 123.0), probabilities_, rtol=1e-9)
+    np.testing.assert_allclose(np.exp(lossfns.log_softmax(logits)), probabilities_, rtol=1e-12)
+    np.testing.assert_allclose(lossfns.softmax(logits + 123.0), probabilities_, rtol=1e-9)
 
 
 def test_softmax_along_another_axis_matches_keras():
     logits = np.random.default_rng(1).normal(size=(2, 3, 4)).astype(np.float32)
     for axis in (0, 1, -1):
         expected = keras.ops.convert_to_numpy(keras.ops.softmax(logits, axis=axis))
-        np.testing.assert_allclose(losses.softmax(logits, axis=axis), expected, rtol=1e-5)
+        np.testing.assert_allclose(lossfns.softmax(logits, axis=axis), expected, rtol=1e-5)

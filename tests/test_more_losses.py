@@ -1,5 +1,6 @@
-"""lossfns.regression and lossfns.classification (chapter 6's losses) against keras.losses,
-tf.GradientTape and finite differences, and one test per kind of bad input."""
+"""Chapter 7's losses (log-cosh, pinball, focal, KL in lossfns.regression and
+lossfns.classification) against keras.losses, tf.GradientTape and finite differences, and one
+test per kind of bad input."""
 
 import os
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 import lossfns
 from lossfns import classification, regression
-from lossfns.losses import EPSILON
+from lossfns.classification import EPSILON
 from test_losses import EXAMPLES, SHAPES, assert_matches_keras, float32_arrays
 
 TAUS = st.sampled_from([0.05, 0.1, 0.5, 0.75, 0.9])

@@ -128,10 +128,10 @@ def test_not_a_loss_and_an_unwritten_exercise_are_reported():
     assert "pass the class itself" in _failure(RightPinball())
 
     def stub():
-        raise NotImplementedError("Exercise ch6-implement-pinball-class: write it here.")
+        raise NotImplementedError("Exercise ch8-implement-pinball-class: write it here.")
 
     message = _failure(stub)
-    assert "NotImplementedError" in message and "ch6-implement-pinball-class" in message
+    assert "NotImplementedError" in message and "ch8-implement-pinball-class" in message
 
 
 def test_importing_lossfns_imports_neither_tensorflow_nor_keras():

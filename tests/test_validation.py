@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lossfns import gradients, losses
+import lossfns
 from lossfns._validation import (
     align_ranks,
     as_class_labels,
@@ -13,17 +13,17 @@ from lossfns._validation import (
 )
 
 REGRESSION = [
-    losses.mean_absolute_error,
-    losses.mean_squared_error,
-    losses.root_mean_squared_error,
-    gradients.mean_absolute_error_gradient,
-    gradients.mean_squared_error_gradient,
-    gradients.root_mean_squared_error_gradient,
+    lossfns.mean_absolute_error,
+    lossfns.mean_squared_error,
+    lossfns.root_mean_squared_error,
+    lossfns.mean_absolute_error_gradient,
+    lossfns.mean_squared_error_gradient,
+    lossfns.root_mean_squared_error_gradient,
 ]
-CATEGORICAL = [losses.categorical_crossentropy, gradients.categorical_crossentropy_gradient]
-SPARSE = [losses.sparse_categorical_crossentropy,
-          gradients.sparse_categorical_crossentropy_gradient]
-BINARY = [losses.binary_crossentropy, gradients.binary_crossentropy_gradient]
+CATEGORICAL = [lossfns.categorical_crossentropy, lossfns.categorical_crossentropy_gradient]
+SPARSE = [lossfns.sparse_categorical_crossentropy,
+          lossfns.sparse_categorical_crossentropy_gradient]
+BINARY = [lossfns.binary_crossentropy, lossfns.binary_crossentropy_gradient]
 SMOOTHED = CATEGORICAL + BINARY
 PROBABILISTIC = CATEGORICAL + SPARSE + BINARY
 DENSE_TARGETS = REGRESSION + CATEGORICAL + BINARY  # y_true has y_pred's shape
@@ -57,7 +57,7 @@ def test_mismatch_left_after_the_keras_rank_alignment_is_refused(function):
 def test_equal_sizes_are_refused_without_suggesting_a_blind_reshape():
     with pytest.raises(ValueError, match=r"\(2, 3\) but y_pred has shape \(3, 2\).*as many "
                        r"values, but reshape one only if") as refusal:
-        losses.mean_squared_error(np.zeros((2, 3)), np.zeros((3, 2)))
+        lossfns.mean_squared_error(np.zeros((2, 3)), np.zeros((3, 2)))
     assert "np.reshape" not in str(refusal.value)
 
 
@@ -176,7 +176,7 @@ def test_label_smoothing_outside_zero_one_is_refused(function, label_smoothing):
 
 def test_non_numeric_input_is_refused():
     with pytest.raises(ValueError, match="y_pred must be numeric"):
-        losses.mean_squared_error([1.0, 2.0], ["a", "b"])
+        lossfns.mean_squared_error([1.0, 2.0], ["a", "b"])
 
 
 @pytest.mark.parametrize(("true_shape", "pred_shape", "aligned"), [
@@ -202,7 +202,7 @@ def test_helpers_return_clean_values():
     assert labels.dtype == np.int64 and labels.tolist() == [0, 2]
 
 
-@pytest.mark.parametrize("function", [losses.softmax, losses.log_softmax], ids=name_of)
+@pytest.mark.parametrize("function", [lossfns.softmax, lossfns.log_softmax], ids=name_of)
 def test_softmax_checks_its_logits(function):
     with pytest.raises(ValueError, match="logits contains 1 NaN"):
         function([0.0, np.nan])

@@ -4,8 +4,9 @@ Every check raises ``ValueError`` with a message that names the argument
 (``y_true``, ``y_pred``, ``axis``, ``label_smoothing``, ``delta``, ...) and what was
 wrong. ``check_elementwise_inputs`` serves every loss that pairs each prediction
 with a target of the same shape (regression, Huber, log-cosh, pinball, binary,
-focal, KL); ``check_categorical_inputs`` and ``check_sparse_inputs`` the two
-cross-entropies over classes; ``check_number`` every scalar parameter.
+focal, KL, hinge, and the likelihood losses); ``check_categorical_inputs`` and
+``check_sparse_inputs`` the two cross-entropies over classes; ``check_number`` every
+scalar parameter.
 """
 
 import operator

@@ -13,9 +13,9 @@ with respect to ``y_pred``, shaped like ``y_pred``. Samples are independent, so
 entry ``(i, j)`` is :math:`\partial L_i / \partial \hat y_{ij}`: exactly what
 ``tf.GradientTape`` gives for ``tf.reduce_sum(keras.losses.<name>(y_true, y_pred))``.
 
-Chapters: the MAE (chapter 2), the MSE, RMSE and Huber (chapter 3), log-cosh and
-the pinball loss (chapter 7, "Choosing and weighting a loss"; chapter 8 writes the
-pinball loss as a ``keras.losses.Loss`` subclass).
+Chapters: the MAE (chapter 2), the MSE, RMSE and Huber (chapter 3), log-cosh
+(chapter 7, "Choosing and weighting a loss") and the pinball loss (chapter 8, "Reductions, masks
+and writing your own loss", as a function and as a ``keras.losses.Loss`` subclass).
 """
 
 import math

@@ -1,5 +1,5 @@
-"""The self-checks of the robust regression losses: Huber (chapter 3), log-cosh and the pinball
-loss (chapter 7, "Choosing and weighting a loss").
+"""The self-checks of the robust regression losses: Huber (chapter 3), log-cosh (chapter 7,
+"Choosing and weighting a loss") and the pinball loss (chapter 8).
 
 They work like the checks in :mod:`lossfns.selfcheck`: unseen cases, a hint for
 each kind of mistake, never the expected numbers. The cases are the edge cases

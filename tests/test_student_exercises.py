@@ -5,6 +5,7 @@ hint, and no message gives a number away.
 
 import ast
 import dataclasses
+import math
 import re
 
 import nbformat
@@ -209,6 +210,20 @@ def _level_swapped(solution):
     return lambda y_true, y_pred, tau: solution(y_true, y_pred, 1 - tau)
 
 
+def _scale_ignored(solution):
+    return lambda y_true, y_pred, dof, scale: solution(y_true, y_pred, dof, 1.0)
+
+
+def _naive_student_t(solution):
+    def density_first(y_true, y_pred, dof, scale):  # Gamma ratio and power before the log
+        y_true, y_pred = lossfns.match_shapes(y_true, y_pred)
+        r = (y_pred - y_true) / scale
+        constant = math.gamma((dof + 1) / 2) / (
+            math.sqrt(dof * math.pi) * math.gamma(dof / 2) * scale)
+        return np.mean(-np.log(constant * (1 + r**2 / dof) ** (-(dof + 1) / 2)), axis=-1)
+    return density_first
+
+
 WRONG_SIGN = (_negated, "wrong sign")
 SUM_FOR_MEAN = (_times_last_axis_width, "sum where a mean belongs")
 MEAN_FOR_SUM = (_divided_by_last_axis_width, "mean where none belongs")
@@ -246,6 +261,9 @@ WRONG_VARIANTS = {
     # Pinball cases pass tau last (like Huber's delta), so SUM_FOR_MEAN's width does not apply.
     "check_pinball_loss": [ONE_LOSS_PER_BATCH, (_negated, "wrong sign"),
                            (_level_swapped, "which side gets tau")],
+    "check_student_t_nll": [WRONG_SIGN, ONE_LOSS_PER_BATCH,
+                            (_scale_ignored, "divide the error by the scale"),
+                            (_naive_student_t, "log-Gamma")],
 }
 
 

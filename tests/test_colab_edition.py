@@ -213,6 +213,20 @@ def test_a_reference_to_anything_but_an_exercise_label_is_an_error(source, targe
     assert f"chapters/one: {{ref}} '{target}' is no exercise label" in str(error.value)
 
 
+def test_a_reference_to_a_labelled_heading_becomes_a_link_to_it_in_the_published_book():
+    book = BOOK._replace(sections={"a-section": ("chapters/one", "A section")})
+    sources = _rendered(("md", "(a-section)=\n## A section\n\nSee {ref}`a-section`."),
+                        book=book)
+    assert sources == ["## A section\n\nSee [A section]"
+                       "(https://org.github.io/repo/chapters/one.html#a-section)."]
+
+
+def test_read_book_finds_the_labelled_headings_of_the_chapters():
+    sections = colab_markdown.read_book().sections
+    assert sections["ch6-recipe"] == ("chapters/06_designing_a_loss_from_a_likelihood",
+                                      "The recipe")
+
+
 def test_a_target_disappears_as_in_the_book():
     assert _rendered(("md", "(a-section)=\n## A section")) == ["## A section"]
 

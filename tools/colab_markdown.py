@@ -28,13 +28,16 @@ _OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")
 _INLINE_CODE = r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)"
 _ROLE_OR_CODE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<content>[^`]*)`|" + _INLINE_CODE, re.DOTALL)
 _TARGET_LINE = re.compile(r"^\s{0,3}\([^()\s]+\)=\s*$")
+_SECTION_TARGET = re.compile(r"^\s{0,3}\(([^()\s]+)\)=\s*\n#+\s+(.+)$", re.MULTILINE)
 _MYST_ONLY = re.compile(r"\{glue|\{exercise|\{solution|```\{|:::\{|\{[\w:.-]+\}`|"
                         + _TARGET_LINE.pattern, re.MULTILINE)
 _FORMAT_AS = {**dict.fromkeys("bcdoxX", int), **dict.fromkeys("eEfFgGn%", float), "s": str}
 
 # url: the published book, ending in "/"; exercise_numbers: {label: number in the HTML book};
 # titles: {docname ("chapters/performance"): the page's title}.
-Book = collections.namedtuple("Book", "url exercise_numbers titles")
+# sections: {label of a "(label)=" target before a heading: (docname, the heading's text)}.
+Book = collections.namedtuple("Book", "url exercise_numbers titles sections",
+                              defaults=[{}])
 _Directive = collections.namedtuple("_Directive", "name argument options body")
 
 
@@ -55,7 +58,7 @@ def read_book(root=REPO_ROOT):
     """The ``Book`` of a repository, from ``_config.yml``, ``_toc.yml`` and its pages."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
-    numbers, titles, count = {}, {}, 0
+    numbers, titles, sections, count = {}, {}, {}, 0
     for entry in re.findall(r"^[\s-]*(?:root|file):\s*(\S+)", toc, re.MULTILINE):
         docname = re.sub(r"\.(md|ipynb)$", "", entry)
         path = root / f"{docname}.ipynb"
@@ -64,11 +67,14 @@ def read_book(root=REPO_ROOT):
                  else [path.with_suffix(".md").read_text(encoding="utf-8")])
         titles[docname] = next((line[2:].strip() for text in texts for line in text.splitlines()
                                 if line.startswith("# ")), "")
+        for text in texts:
+            for label, heading in _SECTION_TARGET.findall(text):
+                sections[label] = (docname, heading.strip())
         for label in (label for text in texts for label in exercise_labels(text)):
             count += 1  # an exercise without a label has a number too
             numbers[label] = count
     numbers.pop("", None)
-    return Book(published_url(config["repository"]["url"]), numbers, titles)
+    return Book(published_url(config["repository"]["url"]), numbers, titles, sections)
 
 
 def _split(text):
@@ -165,7 +171,11 @@ class _Renderer:
                 raise self.error(f"glue {key!r}: cannot format {self.glue[key]} with {spec!r} "
                                  f"({error})") from None
         if name == "ref":
-            return f"Exercise {self.exercise_number(content.strip(), '{ref}')}"
+            label = content.strip()
+            if label in self.book.sections and label not in self.book.exercise_numbers:
+                page, heading = self.book.sections[label]
+                return f"[{heading}]({self.book.url}{page}.html#{label})"
+            return f"Exercise {self.exercise_number(label, '{ref}')}"
         if name == "doc":
             page = posixpath.normpath(posixpath.join(posixpath.dirname(self.name),
                                                      content.strip())).lstrip("/")

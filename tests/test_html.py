@@ -113,7 +113,10 @@ class _Tab:
 
 
 PAGE_CHECK = """() => {
-  const text = document.querySelector('main').innerText;
+  // Prose only: code may hold a regular expression such as \\[ that is no formula.
+  const main = document.querySelector('main');
+  let text = main.innerText;
+  for (const node of main.querySelectorAll('pre, code')) text = text.replace(node.innerText, '');
   const images = [...document.querySelectorAll('main img')];
   return {
     rawMath: (text.match(/\\$\\$|\\\\\\[|\\\\begin\\{/g) || []).length,

@@ -2,7 +2,6 @@
 with the right hint, and no message ever shows a reference value."""
 
 import math
-import random
 import re
 import traceback
 
@@ -10,6 +9,7 @@ import numpy as np
 import pytest
 import scipy.special
 import scipy.stats
+from test_selfcheck import ORDERS, hints_by_case
 
 import lossfns
 from lossfns import _selfcheck_runner, selfcheck_likelihood
@@ -172,15 +172,7 @@ def test_the_arguments_arrive_in_the_students_order():
     assert {(dof, scale) for *_, dof, scale in seen} >= {(4.0, 1.0), (1e6, 1.0), (5.0, 2.5)}
 
 
-ORDERS = {"reversed": lambda cases: cases[::-1],
-          **{f"shuffled {seed}":
-             lambda cases, seed=seed: random.Random(seed).sample(cases, len(cases))
-             for seed in range(2)}}
 
-
-def hints_by_case(message):
-    lines = re.findall(r"case '(.+?)': (.*)$", message, flags=re.MULTILINE)
-    return {label: hint for labels, hint in lines for label in labels.split("', case '")}
 
 
 @pytest.mark.parametrize("order", ORDERS)

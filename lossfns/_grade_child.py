@@ -34,7 +34,7 @@ _PATH_EVENTS = ("open", "os.listdir", "os.scandir", "os.remove", "os.rename", "o
 def _readable_roots():
     """Folders a worker may read: the interpreter's libraries, site-packages and lossfns."""
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix,
-             *sysconfig.get_paths().values(), os.path.dirname(os.path.dirname(lossfns.__file__)),
+             *sysconfig.get_paths().values(), os.path.dirname(lossfns.__file__),
              os.path.dirname(np.__file__)}
     return tuple(os.path.realpath(root) + os.sep for root in roots if root)
 

@@ -27,7 +27,7 @@ from tools.common import (
     run_notebook,
 )
 
-SECTIONS = ("chapters", "colab", "build", "weight", "tests")  # in the order they run
+SECTIONS = ("chapters", "colab", "build", "weight", "tests", "grading")  # in the order they run
 PAGE = REPO_ROOT / "chapters" / "performance.md"
 TEMPLATE = pathlib.Path(__file__).with_name("benchmark_page.md")
 MNIST_CHAPTER = "05_loss_functions_in_practice"
@@ -223,6 +223,42 @@ def bench_tests(repeats, scratch, results):
     summary = (done.stdout.strip().splitlines() or ["no output"])[-1].strip("= ")
     say("tests", "python -m pytest", f"{seconds:.1f} s: {summary}")
     return {"seconds": seconds, "summary": summary, "returncode": done.returncode}
+
+
+def bench_grading(repeats, scratch, results, submissions=200):
+    """Seconds ``python -m lossfns.grade`` takes for a class of ``submissions`` notebooks of
+    chapter 2 (two exercises; half solved, a quarter with a wrong MAE, a quarter stubs), on every
+    core of this machine; no TensorFlow is imported."""
+    import ast
+
+    import nbformat
+
+    from lossfns import grade
+
+    chapter = REPO_ROOT / "chapters" / "02_mean_absolute_error.ipynb"
+    edition = REPO_ROOT / "student" / chapter.name
+    solutions = {ast.parse(cell.source).body[0].name: cell.source
+                 for cell in nbformat.read(chapter, as_version=4).cells
+                 if "solution-implementation" in cell.metadata.get("tags", [])}
+    wrong = ("import numpy as np\ndef my_mean_absolute_error(y_true, y_pred):\n"
+             "    return np.mean(np.abs(y_true - y_pred))\n")
+    folder = pathlib.Path(tempfile.mkdtemp(dir=scratch))
+    for number in range(submissions):
+        notebook = nbformat.read(edition, as_version=4)
+        for cell in notebook.cells:
+            defined = re.match(r"def (\w+)\(", cell.source) if cell.cell_type == "code" else None
+            if defined and defined[1] in solutions and number % 4 != 3:
+                cell.source = solutions[defined[1]]
+                if number % 4 == 2 and defined[1] == "my_mean_absolute_error":
+                    cell.source = wrong
+        nbformat.write(notebook, folder / f"student_{number:03d}.ipynb")
+    paths = [str(path) for path in sorted(folder.glob("*.ipynb"))]
+    seconds = measure(lambda: timed(grade.main, [str(edition), *paths, "--csv",
+                                                 str(folder / "grades.csv")])[1], repeats)
+    median = statistics.median(seconds)
+    say("grading", f"{submissions} submissions of chapter 2", f"{median:.1f} s on "
+        f"{os.cpu_count()} cores (median of {len(seconds)})")
+    return {"seconds": median, "submissions": submissions}
 
 
 def main(argv=None):

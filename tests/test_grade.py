@@ -234,3 +234,17 @@ def test_no_tensorflow_is_imported_by_grading():
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                    cwd=pathlib.Path(__file__).parent,
                    env={**os.environ, "PYTHONPATH": str(crafted.REPO_ROOT)})
+
+
+@pytest.mark.parametrize("edition", sorted(
+    path for path in (crafted.REPO_ROOT / "student").glob("*.ipynb")
+    if crafted.solutions(path.stem)), ids=lambda path: path.stem[:2])
+def test_every_chapters_solutions_score_full(tmp_path, edition):
+    functions = {name: source for name, source in crafted.solutions(edition.stem).items()
+                 if name != "make_pinball_loss_class"}  # the Keras class: not graded here
+    solved = crafted.write(crafted.submission(functions, edition=edition), tmp_path / "s.ipynb")
+    grades = tmp_path / "grades.csv"
+    grade.main([str(edition), str(solved), "--csv", str(grades)])
+    with open(grades, newline="", encoding="utf-8") as file:
+        (row,) = csv.DictReader(file)
+    assert row["total"] == row["max_total"] == str(len(functions)), row

@@ -248,3 +248,22 @@ def test_every_chapters_solutions_score_full(tmp_path, edition):
     with open(grades, newline="", encoding="utf-8") as file:
         (row,) = csv.DictReader(file)
     assert row["total"] == row["max_total"] == str(len(functions)), row
+
+
+def test_the_child_runs_isolated_with_a_clean_environment_and_limits():
+    probe = """import os, resource, sys
+def f():
+    limits = [resource.getrlimit(getattr(resource, 'RLIMIT_' + name))[0]
+              for name in ('AS', 'CPU', 'FSIZE', 'NOFILE', 'NPROC')]
+    return (sys.flags.isolated, sorted(os.environ), os.listdir('.'), limits)
+"""
+    with _sandbox.Sandbox(timeout=5) as sandbox:
+        worker = sandbox.worker()
+        worker.load(probe, "f")
+        isolated, environment, files, limits = worker.call()
+        worker.kill()
+    assert isolated == 1
+    assert set(environment) <= {*_sandbox._CLEAN_ENVIRONMENT, "HOME", "MPLCONFIGDIR", "TMPDIR"}
+    assert files == []
+    assert limits == [_sandbox.DEFAULT_LIMITS[name]
+                      for name in ("AS", "CPU", "FSIZE", "NOFILE", "NPROC")]

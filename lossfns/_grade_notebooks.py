@@ -159,3 +159,16 @@ def extract(bound, notes, function):
         todo.extend(_used_names(bound[name][2]) - set(wanted))
     statements = sorted({(order, text) for order, text, _ in wanted.values()})
     return Extraction("\n\n".join(text for _, text in statements) + "\n", None)
+
+
+def lossfns_names_used(source):
+    """The names of ``lossfns`` that ``source`` reads (``lossfns.X`` or ``from lossfns import
+    X``), so that a submission returning the reference it is checked against can be flagged."""
+    module, names = ast.parse(source), set()
+    for node in ast.walk(module):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id == "lossfns"):
+            names.add(node.attr)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "lossfns":
+            names.update(alias.name for alias in node.names)
+    return names

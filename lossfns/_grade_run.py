@@ -84,7 +84,11 @@ def grade_exercise(sandbox, exercise, extraction):
     finally:
         worker.kill()
     if _passed(printed.getvalue()):
-        return ExerciseResult(exercise.label, 1, printed.getvalue().strip().splitlines()[-1])
+        reference = exercise.check.removeprefix("check_")
+        flag = (f"passed by calling lossfns.{reference}, the reference it is checked against"
+                if reference in notebooks.lossfns_names_used(extraction.source) else None)
+        return ExerciseResult(exercise.label, 1, printed.getvalue().strip().splitlines()[-1],
+                              flag)
     note = "the check returned without its pass line"
     return ExerciseResult(exercise.label, 0, note, note)
 

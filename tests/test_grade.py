@@ -267,3 +267,15 @@ def f():
     assert files == []
     assert limits == [_sandbox.DEFAULT_LIMITS[name]
                       for name in ("AS", "CPU", "FSIZE", "NOFILE", "NPROC")]
+
+
+def test_a_solution_that_returns_the_reference_passes_with_a_note(tmp_path):
+    copied = _mae("return lossfns.mean_absolute_error(y_true, y_pred)")
+    path = crafted.write(crafted.solved(mae=copied), tmp_path / "copied.ipynb")
+    grades = tmp_path / "grades.csv"
+    grade.main([str(crafted.EDITION), str(path), "--csv", str(grades)])
+    with open(grades, newline="", encoding="utf-8") as file:
+        (row,) = csv.DictReader(file)
+    assert (row[MAE], row["total"]) == ("1", "2")
+    assert row["notes"] == (f"{MAE}: passed by calling lossfns.mean_absolute_error, the reference "
+                            "it is checked against")

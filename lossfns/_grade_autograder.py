@@ -21,7 +21,10 @@ PYTHON="${AUTOGRADER_PYTHON:-python3}"
 if ! command -v "$PYTHON" >/dev/null; then
     apt-get update && apt-get install -y python3 python3-pip
 fi
-"$PYTHON" -m pip install numpy scipy "$ROOT/source/lossfns_src"
+packages=(numpy scipy "$ROOT/source/lossfns_src")
+# an Ubuntu whose Python is "externally managed" (24.04) needs the flag older pips refuse
+"$PYTHON" -m pip install "${packages[@]}" \
+    || "$PYTHON" -m pip install --break-system-packages "${packages[@]}"
 """
 
 RUN = """\

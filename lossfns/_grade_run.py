@@ -76,13 +76,15 @@ def grade_exercise(sandbox, exercise, extraction):
             check(_sandbox.proxy(worker, exercise.function))
     except _sandbox.SandboxFailure as failure:
         return ExerciseResult(exercise.label, 0, failure.note, failure.note)
-    except lossfns.SelfCheckFailed as failed:
-        return ExerciseResult(exercise.label, 0, str(failed))
+    except lossfns.SelfCheckFailed as failed:  # the worker's death beats a hint built on it
+        return ExerciseResult(exercise.label, 0, worker.dead or str(failed), worker.dead)
     except Exception as error:  # noqa: BLE001 - a result the check itself could not handle
         note = f"the check raised {type(error).__name__}: {error}"
         return ExerciseResult(exercise.label, 0, note, note)
     finally:
         worker.kill()
+    if worker.dead:  # a check that caught the failure and passed regardless (it never does)
+        return ExerciseResult(exercise.label, 0, worker.dead, worker.dead)
     if _passed(printed.getvalue()):
         reference = exercise.check.removeprefix("check_")
         flag = (f"passed by calling lossfns.{reference}, the reference it is checked against"

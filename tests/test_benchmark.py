@@ -75,6 +75,7 @@ def complete_results(chapter_seconds=10.0):
         "weight": {"pages": dict.fromkeys(CHAPTERS, (90_000, 150_000, 3))},
         "tests": {"seconds": benchmark.critical_path(seconds)[2], "summary": "9 passed in 9.9s",
                   "returncode": 0},
+        "grading": {"seconds": 12.0, "submissions": benchmark.TARGETS["grading_submissions"]},
     }
 
 
@@ -86,6 +87,7 @@ def test_the_targets_table_gives_a_verdict_for_each_target():
     slow["colab"]["installed"] = ["lossfns", "numpy"]
     slow["weight"]["pages"][CHAPTERS[0]] = (benchmark.TARGETS["page_megabytes"] * 1e6, 1, 1)
     slow["tests"]["seconds"] = 100 * sum(slow["chapters"]["seconds"].values())
+    slow["grading"]["seconds"] = benchmark.TARGETS["grading_seconds"]
     assert [verdict for _, _, verdict in benchmark.verdicts(slow)] == ["miss"] * len(fast)
     assert {verdict for _, _, verdict in benchmark.verdicts({})} == {"n/a"}
     failed = benchmark.verdicts({}, failed=["colab"])

@@ -34,13 +34,15 @@ MNIST_CHAPTER = "05_loss_functions_in_practice"
 ITEM_BUDGET = 150.0  # seconds all runs of one chapter may take: a slow one is run fewer times
 # Every target, stated once: the verdicts and the page read these numbers, in these words.
 TARGETS = {"chapter_seconds": 30.0, "mnist_chapter_seconds": 120.0, "installs": ["lossfns"],
-           "page_megabytes": 1.5, "test_ratio": 1.5}
+           "page_megabytes": 1.5, "test_ratio": 1.5, "grading_seconds": 60.0,
+           "grading_submissions": 200}
 TARGET_TEXT = {
     "chapters": "each chapter from a cold kernel under {chapter_seconds:g} s, `" + MNIST_CHAPTER
                 + "` under {mnist_chapter_seconds:g} s",
     "colab": "the Colab install cell installs {installs[0]} and nothing else",
     "weight": "no chapter page with its images over {page_megabytes:g} MB",
     "tests": "the test command's wall time at most {test_ratio:g} times its critical path",
+    "grading": "{grading_submissions} submissions graded in under {grading_seconds:g} s",
 }
 
 
@@ -121,6 +123,10 @@ def _outcome(results, section, failed):
     if section == "weight":
         total, name = max((page + images, n) for n, (page, images, _) in result["pages"].items())
         return f"`{name}`: {megabytes(total)}", total <= TARGETS["page_megabytes"] * 1e6
+    if section == "grading":
+        return (f"{result['seconds']:.1f} s for {result['submissions']}",
+                result["submissions"] >= TARGETS["grading_submissions"]
+                and result["seconds"] < TARGETS["grading_seconds"])
     if (ratio := ratio_figures(results)[1]) is None:
         return "not measured: needs the chapters in the same run", None
     broken = " (the tests failed)" if result["returncode"] else ""
@@ -160,6 +166,9 @@ def render_page(results, machine, repeats):
              megabytes(page + images)] for name, (page, images, count) in weight["pages"].items()])
     if tests := results.get("tests"):
         fields.update(test_summary=tests["summary"], test_time=f"{tests['seconds']:.1f} s")
+    if grading := results.get("grading"):
+        fields.update(grading_time=f"{grading['seconds']:.1f} s",
+                      grading_submissions=grading["submissions"])
     return TEMPLATE.read_text(encoding="utf-8").format_map(fields)
 
 
@@ -225,7 +234,7 @@ def bench_tests(repeats, scratch, results):
     return {"seconds": seconds, "summary": summary, "returncode": done.returncode}
 
 
-def bench_grading(repeats, scratch, results, submissions=200):
+def bench_grading(repeats, scratch, results, submissions=TARGETS["grading_submissions"]):
     """Seconds ``python -m lossfns.grade`` takes for a class of ``submissions`` notebooks of
     chapter 2 (two exercises; half solved, a quarter with a wrong MAE, a quarter stubs), on every
     core of this machine; no TensorFlow is imported."""
